@@ -1,0 +1,59 @@
+# Deskline: `make run` to try it, `make test` before every push, `make bench` to measure.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test bench lint typecheck migrations-check test-sqlite test-postgres bootstrap clean
+
+bootstrap: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip==25.3
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	@touch $(STAMP)
+
+run: bootstrap
+	$(BIN)/deskline migrate --noinput
+	$(BIN)/deskline collectstatic --noinput --verbosity 0
+	$(BIN)/deskline demo
+	@echo ""
+	@echo "Deskline is running at http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/api/v1/docs)"
+	@echo "Demo logins (password: deskline-demo):"
+	@echo "  site admin  admin@deskline.example"
+	@echo "  agent       li.wei@deskline.example (Frontline, Shanghai)"
+	@echo "  customer    zhang.min@deskline.example (Shanghai)"
+	$(BIN)/deskline serve --host $(HOST) --port $(PORT) --workers 2
+
+lint: bootstrap
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: bootstrap
+	$(BIN)/mypy deskline
+	$(BIN)/lint-imports
+
+migrations-check: bootstrap
+	env -u DATABASE_URL $(BIN)/deskline makemigrations --check --dry-run
+
+test-sqlite: bootstrap
+	env -u DATABASE_URL $(BIN)/pytest
+
+# Runs only when DATABASE_URL points at PostgreSQL; .ci/run always sets it.
+test-postgres: bootstrap
+	@if [ -n "$$DATABASE_URL" ]; then \
+	  echo "== the suite again on $${DATABASE_URL%%@*}@..."; \
+	  $(BIN)/pytest; \
+	else echo "DATABASE_URL is not set: skipping the PostgreSQL run"; fi
+
+test: lint typecheck migrations-check test-sqlite test-postgres
+
+bench: bootstrap
+	$(BIN)/python -m deskline.bench
+
+clean:
+	rm -rf $(VENV) var/test-* .mypy_cache .ruff_cache

@@ -1,0 +1,31 @@
+"""Test set-up shared by every app: database checks and an isolated media folder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings: pytest.FixtureRequest, tmp_path: Path) -> Iterator[None]:
+    settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined]
+    yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _database_is_utf8(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
+    """Chinese text search depends on a UTF-8 database; fail loudly when it is not."""
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW server_encoding")
+                encoding = cursor.fetchone()[0]
+                cursor.execute(
+                    "SELECT datctype FROM pg_database WHERE datname = current_database()"
+                )
+                ctype = cursor.fetchone()[0]
+            assert encoding == "UTF8", encoding
+            assert "utf" in ctype.lower().replace("-", ""), ctype

@@ -1,0 +1,248 @@
+"""Input and output shapes of API v1; outputs are built from models by the functions below."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+from deskline.accounts.models import User
+from deskline.desks.models import Desk, RequestField, RequestType, Status
+from deskline.tickets.models import Attachment, Comment, Ticket, TicketEvent
+
+
+class Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    fields: dict[str, list[str]] = {}
+
+
+class PersonOut(Schema):
+    email: str
+    display_name: str
+
+
+class DeskOut(Schema):
+    key: str
+    name: str
+    description: str
+
+
+class FieldOut(Schema):
+    key: str
+    label: str
+    type: str
+    required: bool
+    help_text: str
+    options: list[str]
+
+
+class RequestTypeOut(Schema):
+    id: int
+    name: str
+    description: str
+    kind: str
+    fields: list[FieldOut]
+
+
+class RequestTypeRef(Schema):
+    id: int
+    name: str
+    kind: str
+
+
+class TicketOut(Schema):
+    key: str
+    desk: str
+    request_type: RequestTypeRef
+    summary: str
+    description: str
+    description_html: str
+    status: str
+    status_name: str
+    status_category: str
+    priority: str
+    reporter: PersonOut
+    assignee: PersonOut | None
+    team: str | None
+    organization: str | None
+    labels: list[str]
+    channel: str
+    created_at: datetime
+    updated_at: datetime
+    resolved_at: datetime | None
+    fields: dict[str, Any]
+    version: int
+
+
+class TicketCreateIn(Strict):
+    desk: str = Field(min_length=1, max_length=20)
+    request_type: int | str
+    summary: str
+    description: str = ""
+    reporter_email: str | None = None
+    priority: str | None = None
+    fields: dict[str, Any] | None = None
+    labels: list[str] = []
+
+
+class TicketPatchIn(Strict):
+    summary: str | None = None
+    priority: str | None = None
+    assignee: str | None = None
+    team: str | None = None
+    fields: dict[str, Any] | None = None
+    labels: list[str] | None = None
+    is_shared_with_organization: bool | None = None
+    version: int | None = None
+
+
+class CommentIn(Strict):
+    body: str
+    is_public: bool = True
+    attachments: list[int] = []
+
+
+class AttachmentOut(Schema):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+
+
+class CommentOut(Schema):
+    id: int
+    author: PersonOut
+    body: str
+    body_html: str
+    is_public: bool
+    created_at: datetime
+    attachments: list[AttachmentOut]
+
+
+class TransitionIn(Strict):
+    status: str
+
+
+class StatusOut(Schema):
+    key: str
+    name: str
+    category: str
+
+
+class EventOut(Schema):
+    id: int
+    kind: str
+    actor: PersonOut | None
+    field: str
+    old_value: Any
+    new_value: Any
+    created_at: datetime
+
+
+def person(user: User | None) -> dict[str, str] | None:
+    if user is None:
+        return None
+    return {"email": user.email, "display_name": user.display_name}
+
+
+def desk_out(desk: Desk) -> dict[str, Any]:
+    return {
+        "key": desk.key,
+        "name": desk.translated("name"),
+        "description": desk.translated("description"),
+    }
+
+
+def field_out(field: RequestField) -> dict[str, Any]:
+    return {
+        "key": field.key,
+        "label": field.translated("label"),
+        "type": field.field_type,
+        "required": field.is_required,
+        "help_text": field.translated("help_text"),
+        "options": list(field.options or []),
+    }
+
+
+def request_type_out(request_type: RequestType) -> dict[str, Any]:
+    return {
+        "id": request_type.pk,
+        "name": request_type.translated("name"),
+        "description": request_type.translated("description"),
+        "kind": request_type.kind,
+        "fields": [field_out(f) for f in request_type.fields.all()],
+    }
+
+
+def ticket_out(ticket: Ticket) -> dict[str, Any]:
+    return {
+        "key": ticket.key,
+        "desk": ticket.desk.key,
+        "request_type": {
+            "id": ticket.request_type_id,
+            "name": ticket.request_type.name,
+            "kind": ticket.request_type.kind,
+        },
+        "summary": ticket.summary,
+        "description": ticket.description,
+        "description_html": ticket.description_html,
+        "status": ticket.status.key,
+        "status_name": ticket.status.translated("name"),
+        "status_category": ticket.status_category,
+        "priority": ticket.priority,
+        "reporter": person(ticket.reporter),
+        "assignee": person(ticket.assignee),
+        "team": ticket.team.name if ticket.team is not None else None,
+        "organization": ticket.organization.name if ticket.organization is not None else None,
+        "labels": [label.name for label in ticket.labels.all()],
+        "channel": ticket.channel,
+        "created_at": ticket.created_at,
+        "updated_at": ticket.updated_at,
+        "resolved_at": ticket.resolved_at,
+        "fields": ticket.fields,
+        "version": ticket.version,
+    }
+
+
+def attachment_out(attachment: Attachment) -> dict[str, Any]:
+    return {
+        "id": attachment.pk,
+        "filename": attachment.filename,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+    }
+
+
+def comment_out(comment: Comment) -> dict[str, Any]:
+    return {
+        "id": comment.pk,
+        "author": person(comment.author),
+        "body": comment.body,
+        "body_html": comment.body_html,
+        "is_public": comment.is_public,
+        "created_at": comment.created_at,
+        "attachments": [attachment_out(a) for a in comment.attachments.all()],
+    }
+
+
+def status_out(status: Status) -> dict[str, Any]:
+    return {"key": status.key, "name": status.translated("name"), "category": status.category}
+
+
+def event_out(event: TicketEvent) -> dict[str, Any]:
+    return {
+        "id": event.pk,
+        "kind": event.kind,
+        "actor": person(event.actor),
+        "field": event.field,
+        "old_value": event.old_value,
+        "new_value": event.new_value,
+        "created_at": event.created_at,
+    }

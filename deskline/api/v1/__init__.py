@@ -1,0 +1,90 @@
+"""API v1: one NinjaAPI, error mapping to {"code", "message", "fields"}, routers per domain."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+
+from deskline.api.auth import BearerToken
+from deskline.api.v1.attachments import router as attachments_router
+from deskline.api.v1.desks import router as desks_router
+from deskline.api.v1.tickets import router as tickets_router
+from deskline.core.errors import DomainError
+
+api = NinjaAPI(
+    title="Deskline API",
+    version="1",
+    description="The Deskline service desk: desks, request types, tickets and their conversation.",
+    auth=BearerToken(),
+    urls_namespace="api-v1",
+)
+
+
+def error_response(
+    request: HttpRequest, status: int, code: str, message: str, fields: dict[str, Any] | None = None
+) -> HttpResponse:
+    return api.create_response(
+        request, {"code": code, "message": message, "fields": fields or {}}, status=status
+    )
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
+    body = error.as_dict()
+    return error_response(request, error.status, body["code"], body["message"], body["fields"])  # type: ignore[arg-type]
+
+
+def _location(loc: list[Any]) -> str:
+    # ("body", "payload", "fields", "x") -> "fields.x"; ("query", "limit") -> "limit"
+    parts = [str(part) for part in loc]
+    if parts and parts[0] in {"body", "query", "path", "form", "file"}:
+        parts = parts[1:]
+    if parts and parts[0] in {"payload", "data", "filters"}:
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    fields: dict[str, list[str]] = {}
+    for item in error.errors:
+        fields.setdefault(_location(list(item.get("loc", []))), []).append(str(item.get("msg")))
+    return error_response(request, 400, "invalid_input", _("Some values are not valid."), fields)
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+    return error_response(
+        request,
+        401,
+        "not_authenticated",
+        _("Send a valid API token in the Authorization header: Bearer <token>."),
+    )
+
+
+@api.exception_handler(AuthorizationError)
+def on_authorization_error(request: HttpRequest, error: AuthorizationError) -> HttpResponse:
+    return error_response(request, 403, "permission_denied", _("You are not allowed to do that."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    if error.status_code == 400 and str(error).startswith("Cannot parse request body"):
+        return error_response(
+            request, 400, "malformed_json", _("The request body is not valid JSON.")
+        )
+    return error_response(request, error.status_code, "http_error", str(error))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, error: Http404) -> HttpResponse:
+    return error_response(request, 404, "not_found", _("Not found."))
+
+
+api.add_router("/", desks_router)
+api.add_router("/", tickets_router)
+api.add_router("/", attachments_router)

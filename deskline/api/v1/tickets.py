@@ -1,0 +1,226 @@
+"""Tickets: create, list, read, change, comment, transition, audit trail."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Prefetch
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+
+from deskline.api.auth import caller
+from deskline.api.schemas import (
+    CommentIn,
+    CommentOut,
+    ErrorOut,
+    EventOut,
+    StatusOut,
+    TicketCreateIn,
+    TicketOut,
+    TicketPatchIn,
+    TransitionIn,
+    comment_out,
+    event_out,
+    status_out,
+    ticket_out,
+)
+from deskline.core.errors import NotFound, ValidationFailed
+from deskline.desks.models import RequestType
+from deskline.desks.selectors import desk_for_user
+from deskline.tickets import actions, selectors
+from deskline.tickets.access import access_ticket
+from deskline.tickets.models import Attachment, Channel
+
+router = Router(tags=["tickets"])
+ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+class TicketPage(Schema):
+    items: list[TicketOut]
+    next_cursor: str | None
+
+
+class CommentPage(Schema):
+    items: list[CommentOut]
+    next_cursor: str | None
+
+
+class StatusPage(Schema):
+    items: list[StatusOut]
+    next_cursor: str | None
+
+
+class EventPage(Schema):
+    items: list[EventOut]
+    next_cursor: str | None
+
+
+def _utc(moment: datetime.datetime | None) -> datetime.datetime | None:
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=datetime.UTC)
+    return moment
+
+
+@router.post("/tickets", response={201: TicketOut, **ERRORS})
+def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> Any:
+    """Raise a request. Agents of the desk may raise it for someone else with `reporter_email`."""
+    user = caller(request)
+    try:
+        desk = desk_for_user(user, payload.desk)
+    except NotFound:
+        raise ValidationFailed(
+            _("There is no desk with this key."),
+            code="unknown_desk",
+            fields={"desk": [_("There is no desk with this key.")]},
+        ) from None
+    request_types = RequestType.objects.filter(desk=desk, is_active=True)
+    if isinstance(payload.request_type, int):
+        request_type = request_types.filter(pk=payload.request_type).first()
+    else:
+        request_type = request_types.filter(name=payload.request_type).first()
+    if request_type is None:
+        raise ValidationFailed(
+            _("This desk has no such request type."),
+            code="unknown_request_type",
+            fields={"request_type": [_("This desk has no such request type.")]},
+        )
+    ticket = actions.ticket_create(
+        actor=user,
+        desk=desk,
+        request_type=request_type,
+        summary=payload.summary,
+        description=payload.description,
+        reporter_email=payload.reporter_email,
+        priority=payload.priority,
+        fields=payload.fields,
+        labels=payload.labels,
+        channel=Channel.API,
+    )
+    return Status(201, ticket_out(selectors.ticket_detail(access_ticket(user, ticket.key))))
+
+
+@router.get("/tickets", response={200: TicketPage, **ERRORS})
+def list_tickets(
+    request: HttpRequest,
+    desk: str | None = None,
+    status: str | None = None,
+    status_category: str | None = None,
+    assignee: str | None = None,
+    team: str | None = None,
+    priority: str | None = None,
+    reporter: str | None = None,
+    q: str | None = None,
+    created_after: datetime.datetime | None = None,
+    created_before: datetime.datetime | None = None,
+    limit: int = selectors.DEFAULT_PAGE,
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    """Tickets the caller may see, newest first; follow `next_cursor` for the next page."""
+    filters = selectors.TicketFilters(
+        desk=desk,
+        status=status,
+        status_category=status_category,
+        assignee=assignee,
+        team=team,
+        priority=priority,
+        reporter=reporter,
+        q=q,
+        created_after=_utc(created_after),
+        created_before=_utc(created_before),
+    )
+    page = selectors.ticket_list(user=caller(request), filters=filters, cursor=cursor, limit=limit)
+    return {"items": [ticket_out(t) for t in page.items], "next_cursor": page.next_cursor}
+
+
+@router.get("/tickets/{key}", response={200: TicketOut, **ERRORS})
+def get_ticket(request: HttpRequest, key: str) -> dict[str, Any]:
+    """One ticket by key, e.g. IT-42."""
+    return ticket_out(selectors.ticket_detail(access_ticket(caller(request), key)))
+
+
+@router.patch("/tickets/{key}", response={200: TicketOut, **ERRORS})
+def update_ticket(request: HttpRequest, key: str, payload: TicketPatchIn) -> dict[str, Any]:
+    """Change priority, assignee (e-mail or null), team (name or null), summary, fields, labels.
+
+    Send the `version` you read to refuse the change when someone else changed the ticket since.
+    """
+    user = caller(request)
+    ticket = access_ticket(user, key, write=True)
+    changes = payload.model_dump(exclude_unset=True)
+    version = changes.pop("version", None)
+    for name in ("summary", "priority", "fields", "labels", "is_shared_with_organization"):
+        if name in changes and changes[name] is None:
+            raise ValidationFailed(
+                _("This value cannot be null."),
+                code="invalid_input",
+                fields={name: [_("This value cannot be null.")]},
+            )
+    actions.ticket_update(actor=user, ticket=ticket, changes=changes, expected_version=version)
+    return ticket_out(selectors.ticket_detail(access_ticket(user, key)))
+
+
+@router.get("/tickets/{key}/comments", response={200: CommentPage, **ERRORS})
+def list_comments(request: HttpRequest, key: str) -> dict[str, Any]:
+    """The conversation, oldest first; customers see public replies only."""
+    user = caller(request)
+    ticket = access_ticket(user, key)
+    comments = selectors.ticket_comments(user=user, ticket=ticket).prefetch_related(
+        Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
+    )
+    return {"items": [comment_out(c) for c in comments], "next_cursor": None}
+
+
+@router.post("/tickets/{key}/comments", response={201: CommentOut, **ERRORS})
+def add_comment(request: HttpRequest, key: str, payload: CommentIn) -> Any:
+    """Reply to the customer (`is_public: true`) or add an internal note (agents only)."""
+    user = caller(request)
+    ticket = access_ticket(user, key, write=True)
+    comment = actions.ticket_comment(
+        actor=user,
+        ticket=ticket,
+        body=payload.body,
+        is_public=payload.is_public,
+        attachment_ids=payload.attachments,
+    )
+    return Status(201, comment_out(comment))
+
+
+@router.get("/tickets/{key}/transitions", response={200: StatusPage, **ERRORS})
+def list_transitions(request: HttpRequest, key: str) -> dict[str, Any]:
+    """The statuses the caller may move the ticket to now."""
+    user = caller(request)
+    ticket = access_ticket(user, key)
+    statuses = selectors.ticket_transitions_available(user=user, ticket=ticket)
+    return {"items": [status_out(s) for s in statuses], "next_cursor": None}
+
+
+@router.post("/tickets/{key}/transitions", response={200: TicketOut, **ERRORS})
+def transition_ticket(request: HttpRequest, key: str, payload: TransitionIn) -> dict[str, Any]:
+    """Move the ticket to another status, if the desk's workflow allows it."""
+    user = caller(request)
+    ticket = access_ticket(user, key, write=True)
+    actions.ticket_transition(actor=user, ticket=ticket, status=payload.status)
+    return ticket_out(selectors.ticket_detail(access_ticket(user, key)))
+
+
+@router.get("/tickets/{key}/events", response={200: EventPage, **ERRORS})
+def list_events(
+    request: HttpRequest, key: str, limit: int = 100, cursor: str | None = None
+) -> dict[str, Any]:
+    """The audit trail, oldest first."""
+    user = caller(request)
+    ticket = access_ticket(user, key)
+    if limit < 1 or limit > selectors.MAX_PAGE:
+        raise ValidationFailed(
+            _("Use a limit from 1 to 200."),
+            code="invalid_filter",
+            fields={"limit": [_("Use a limit from 1 to 200.")]},
+        )
+    events = selectors.ticket_events(user=user, ticket=ticket)
+    if cursor:
+        events = events.filter(id__gt=selectors.decode_cursor(cursor))
+    rows = list(events[: limit + 1])
+    next_cursor = selectors.encode_cursor(rows[limit - 1].pk) if len(rows) > limit else None
+    return {"items": [event_out(e) for e in rows[:limit]], "next_cursor": next_cursor}

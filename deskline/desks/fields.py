@@ -1,0 +1,139 @@
+"""Validation of the values a person enters in a request type's form.
+
+`clean_field_values` checks every value against its field's type, rejects unknown keys, and
+reports all problems at once as `{field_key: [messages]}` so a form can show each next to its field.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from deskline.accounts.models import User
+from deskline.core.errors import Message, ValidationFailed
+from deskline.desks.models import FieldType, RequestField
+
+SHORT_TEXT_MAX = 255
+LONG_TEXT_MAX = 20_000
+
+
+def _is_empty(value: Any) -> bool:
+    return (
+        value is None
+        or value == ""
+        or value == []
+        or (isinstance(value, str) and not value.strip())
+    )
+
+
+def _clean_one(field: RequestField, value: Any) -> Any:
+    kind = field.field_type
+    if kind in (FieldType.SHORT_TEXT, FieldType.LONG_TEXT):
+        if not isinstance(value, str):
+            raise ValueError(_("Enter text."))
+        limit = SHORT_TEXT_MAX if kind == FieldType.SHORT_TEXT else LONG_TEXT_MAX
+        if len(value) > limit:
+            raise ValueError(_("Enter at most %(limit)d characters.") % {"limit": limit})
+        return value.strip() if kind == FieldType.SHORT_TEXT else value
+    if kind == FieldType.NUMBER:
+        if isinstance(value, bool):
+            raise ValueError(_("Enter a number."))
+        if isinstance(value, int | float):
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ValueError(_("Enter a number."))
+            return value
+        if isinstance(value, str):
+            try:
+                number = Decimal(value.strip())
+            except InvalidOperation:
+                raise ValueError(_("Enter a number.")) from None
+            if not number.is_finite():
+                raise ValueError(_("Enter a number."))
+            return int(number) if number == number.to_integral_value() else float(number)
+        raise ValueError(_("Enter a number."))
+    if kind == FieldType.DATE:
+        if not isinstance(value, str):
+            raise ValueError(_("Enter a date as YYYY-MM-DD."))
+        try:
+            return datetime.date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            raise ValueError(_("Enter a date as YYYY-MM-DD.")) from None
+    if kind == FieldType.SINGLE_SELECT:
+        if not isinstance(value, str) or value not in field.options:
+            raise ValueError(_("Choose one of the listed options."))
+        return value
+    if kind == FieldType.MULTI_SELECT:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError(_("Choose from the listed options."))
+        unknown = [v for v in value if v not in field.options]
+        if unknown:
+            raise ValueError(_("Choose from the listed options."))
+        return [option for option in field.options if option in value]
+    if kind == FieldType.CHECKBOX:
+        if isinstance(value, bool):
+            return value
+        if value in ("true", "on", "1", 1):
+            return True
+        if value in ("false", "off", "0", 0):
+            return False
+        raise ValueError(_("Enter true or false."))
+    if kind == FieldType.USER:
+        user = _find_user(value)
+        if user is None:
+            raise ValueError(_("No active user has that e-mail address."))
+        return user.email
+    if kind == FieldType.ATTACHMENT:
+        ids = value if isinstance(value, list) else [value]
+        if not ids or not all(
+            isinstance(i, int) and not isinstance(i, bool) and i > 0 for i in ids
+        ):
+            raise ValueError(_("Upload a file and give its attachment id."))
+        return ids
+    raise ValueError(_("This field cannot be filled in."))
+
+
+def _find_user(value: Any) -> User | None:
+    if isinstance(value, str) and "@" in value:
+        return User.objects.filter(email=value.strip().lower(), is_active=True).first()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return User.objects.filter(pk=value, is_active=True).first()
+    return None
+
+
+def clean_field_values(
+    fields: Iterable[RequestField], values: Mapping[str, Any] | None, *, partial: bool = False
+) -> dict[str, Any]:
+    """Validate `values` against the form; raises ValidationFailed listing every bad field.
+
+    With `partial`, missing required fields are allowed (an edit that touches some fields).
+    """
+    values = dict(values or {})
+    if not isinstance(values, dict):
+        raise ValidationFailed(_("Fields must be an object."), code="invalid_fields")
+    by_key = {field.key: field for field in fields}
+    errors: dict[str, list[Message]] = {}
+    cleaned: dict[str, Any] = {}
+    for key in values:
+        if key not in by_key:
+            errors[f"fields.{key}"] = [_("This request type has no field with this key.")]
+    for key, field in by_key.items():
+        if key not in values or _is_empty(values[key]):
+            if (field.is_required and not partial) or (key in values and field.is_required):
+                errors[f"fields.{key}"] = [_("This field is required.")]
+            continue
+        try:
+            cleaned[key] = _clean_one(field, values[key])
+        except ValueError as error:
+            errors[f"fields.{key}"] = [error.args[0]]
+    if errors:
+        raise ValidationFailed(
+            _("Some fields are not filled in correctly."), code="invalid_fields", fields=errors
+        )
+    return cleaned

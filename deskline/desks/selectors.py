@@ -1,0 +1,59 @@
+"""Reads of desks and their configuration, for the API, the help center and the workspace."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from deskline.accounts.models import User
+from deskline.core.errors import NotFound
+from deskline.desks.models import Desk, RequestField, RequestType, Status
+
+
+def served_desk_ids(user: User) -> frozenset[int]:
+    """Ids of the desks whose tickets `user` works on as an agent (cached on the user object)."""
+    cached: frozenset[int] | None = getattr(user, "_served_desk_ids", None)
+    if cached is not None:
+        return cached
+    if not user.is_agent:
+        ids: frozenset[int] = frozenset()
+    elif user.is_site_admin:
+        ids = frozenset(Desk.objects.values_list("id", flat=True))
+    else:
+        ids = frozenset(
+            Desk.objects.filter(teams__members=user).values_list("id", flat=True).distinct()
+        )
+    user._served_desk_ids = ids  # type: ignore[attr-defined]  # per-request memo
+    return ids
+
+
+def desks_for_user(user: User) -> QuerySet[Desk]:
+    """The desks `user` may raise requests with: every active desk, and the ones they serve."""
+    if user.is_agent:
+        return Desk.objects.filter(is_active=True) | Desk.objects.filter(
+            id__in=served_desk_ids(user)
+        )
+    return Desk.objects.filter(is_active=True)
+
+
+def desk_for_user(user: User, key: str) -> Desk:
+    """One desk by key, or NotFound when it does not exist or the user may not use it."""
+    desk = desks_for_user(user).filter(key=str(key).upper()).first()
+    if desk is None:
+        raise NotFound(_("There is no desk with this key."), code="unknown_desk")
+    return desk
+
+
+def request_types_for_desk(desk: Desk) -> QuerySet[RequestType]:
+    """Active request types of a desk with their form fields, in order."""
+    return (
+        RequestType.objects.filter(desk=desk, is_active=True)
+        .prefetch_related(
+            Prefetch("fields", queryset=RequestField.objects.order_by("position", "id"))
+        )
+        .order_by("position", "id")
+    )
+
+
+def statuses_for_desk(desk: Desk) -> QuerySet[Status]:
+    return Status.objects.filter(desk=desk).order_by("position", "id")

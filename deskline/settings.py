@@ -1,0 +1,175 @@
+"""Deskline settings: one file, everything from the environment (see .env.example)."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from urllib.parse import urlparse
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from deskline.core.env import ConfigurationError, env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("DESKLINE_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key() -> str:
+    configured = env_str("DESKLINE_SECRET_KEY", "")
+    if configured:
+        return configured
+    key_file = VAR_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_bool("DESKLINE_DEBUG", False)
+ALLOWED_HOSTS = env_list("DESKLINE_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+SITE_URL = env_str("DESKLINE_SITE_URL", "http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "deskline.core",
+    "deskline.accounts",
+    "deskline.desks",
+    "deskline.tickets",
+    "deskline.search",
+    "deskline.api",
+    "deskline.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "deskline.urls"
+WSGI_APPLICATION = "deskline.wsgi.application"
+ASGI_APPLICATION = "deskline.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.tz",
+            ],
+        },
+    },
+]
+
+
+def _database(url: str) -> dict[str, object]:
+    scheme = urlparse(url).scheme
+    if scheme not in {"postgres", "postgresql", "sqlite"}:
+        raise ConfigurationError(
+            f"DATABASE_URL must start with postgres:// or sqlite:///; got scheme {scheme!r}"
+        )
+    try:
+        config: dict[str, object] = dict(dj_database_url.parse(url))
+    except Exception as error:  # dj-database-url raises several types for a malformed URL
+        raise ConfigurationError(f"DATABASE_URL is malformed: {error}") from None
+    if scheme == "sqlite":
+        return _sqlite(str(config["NAME"]))
+    config["CONN_MAX_AGE"] = env_int("DESKLINE_DB_CONN_MAX_AGE", 600, minimum=0)
+    config["CONN_HEALTH_CHECKS"] = True
+    # Text search on Chinese depends on a UTF-8 character type, so test databases are made
+    # from template0 with UTF-8 explicitly instead of inheriting whatever template1 has.
+    config["TEST"] = {"CHARSET": "UTF8", "TEMPLATE": "template0"}
+    return config
+
+
+def _sqlite(path: str) -> dict[str, object]:
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": path,
+        "CONN_MAX_AGE": 600,
+        "OPTIONS": {
+            # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at
+            # BEGIN so two writers queue on busy_timeout instead of failing on a lock upgrade.
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
+                "PRAGMA mmap_size=268435456; PRAGMA cache_size=-65536;"
+            ),
+        },
+        "TEST": {"NAME": env_str("DESKLINE_TEST_SQLITE", "") or None},
+    }
+
+
+_database_url = env_str("DATABASE_URL", "")
+DATABASES = {
+    "default": _database(_database_url)
+    if _database_url
+    else _sqlite(str(VAR_DIR / "deskline.sqlite3"))
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    if urlparse(REDIS_URL).scheme not in {"redis", "rediss"}:
+        raise ConfigurationError(f"REDIS_URL must start with redis://; got {REDIS_URL!r}")
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+AUTH_USER_MODEL = "accounts.User"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "/admin/login/"
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
+LOCALE_PATHS = [BASE_DIR / "deskline" / "locale"]
+USE_I18N = True
+TIME_ZONE = "UTC"
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_ROOT = Path(env_str("DESKLINE_MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = "media/"
+
+DESKLINE_ATTACHMENT_MAX_BYTES = env_int(
+    "DESKLINE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(DESKLINE_ATTACHMENT_MAX_BYTES + 1024 * 1024, 2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+EMAIL_BACKEND = env_str("DESKLINE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DESKLINE_FROM_EMAIL", "Deskline <desk@localhost>")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("DESKLINE_LOG_LEVEL", "WARNING")},
+}

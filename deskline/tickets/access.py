@@ -1,0 +1,87 @@
+"""Who may see and change which ticket: the only way views and endpoints reach a ticket.
+
+A customer sees the requests they reported or take part in, and their organization's requests
+that are shared with it. An agent sees every ticket of the desks their teams serve (and their own
+requests, like a customer). A site admin sees everything.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from deskline.accounts.models import User
+from deskline.core.errors import NotFound, PermissionDenied
+from deskline.desks.selectors import served_desk_ids
+from deskline.tickets.models import Ticket
+
+TICKET_KEY_RE = re.compile(r"^([A-Za-z][A-Za-z0-9]{1,9})-([1-9][0-9]{0,9})$")
+
+
+def _customer_q(user: User) -> Q:
+    participating = Ticket.participants.through.objects.filter(user_id=user.pk).values("ticket_id")
+    condition = Q(reporter_id=user.pk) | Q(pk__in=participating)
+    if user.organization_id is not None:
+        condition |= Q(organization_id=user.organization_id, is_shared_with_organization=True)
+    return condition
+
+
+def visible_tickets(user: User) -> QuerySet[Ticket]:
+    """Every ticket `user` may read, as a queryset to filter further."""
+    if not user.is_authenticated or not user.is_active:
+        return Ticket.objects.none()
+    if user.is_site_admin:
+        return Ticket.objects.all()
+    if user.is_agent:
+        return Ticket.objects.filter(Q(desk_id__in=served_desk_ids(user)) | _customer_q(user))
+    return Ticket.objects.filter(_customer_q(user))
+
+
+def is_agent_of(user: User, ticket: Ticket) -> bool:
+    """True when `user` works on `ticket`'s desk as an agent."""
+    return user.is_agent and ticket.desk_id in served_desk_ids(user)
+
+
+def can_view(user: User, ticket: Ticket) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_agent_of(user, ticket) or ticket.reporter_id == user.pk:
+        return True
+    if (
+        ticket.is_shared_with_organization
+        and user.organization_id is not None
+        and ticket.organization_id == user.organization_id
+    ):
+        return True
+    return ticket.participants.filter(pk=user.pk).exists()
+
+
+def parse_ticket_key(key: str) -> str:
+    """Normalise a ticket key like `it-42` to `IT-42`; NotFound when it cannot be one."""
+    match = TICKET_KEY_RE.match((key or "").strip())
+    if match is None:
+        raise NotFound(_("There is no ticket with this key."), code="ticket_not_found")
+    return f"{match.group(1).upper()}-{match.group(2)}"
+
+
+def access_ticket(user: User, key: str, *, write: bool = False) -> Ticket:
+    """The ticket with `key` if `user` may see it (and change it, with `write`).
+
+    A ticket the user may not see answers exactly like one that does not exist, so keys of other
+    desks or other people's requests reveal nothing.
+    """
+    normalized = parse_ticket_key(key)
+    ticket = (
+        Ticket.objects.select_related(
+            "desk", "request_type", "status", "reporter", "assignee", "team", "organization"
+        )
+        .filter(key=normalized)
+        .first()
+    )
+    if ticket is None or not can_view(user, ticket):
+        raise NotFound(_("There is no ticket with this key."), code="ticket_not_found")
+    if write and not ticket.desk.is_active and not is_agent_of(user, ticket):
+        raise PermissionDenied(_("This desk no longer takes requests."), code="desk_inactive")
+    return ticket

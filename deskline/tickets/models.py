@@ -1,0 +1,178 @@
+"""Tickets, their conversation, files and audit trail."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from deskline.accounts.models import Organization, Team, User
+from deskline.desks.models import Desk, RequestType, Status, StatusCategory
+
+
+class Priority(models.TextChoices):
+    CRITICAL = "critical", _("Critical")
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", _("Help center")
+    EMAIL = "email", _("E-mail")
+    API = "api", _("API")
+    AGENT = "agent", _("Agent")
+
+
+class Label(models.Model):
+    name = models.CharField(_("name"), max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("label")
+        verbose_name_plural = _("labels")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Ticket(models.Model):
+    """A request raised with a desk, addressed by its key, e.g. IT-42."""
+
+    desk = models.ForeignKey(Desk, on_delete=models.PROTECT, related_name="tickets")
+    number = models.PositiveIntegerField()
+    key = models.CharField(_("key"), max_length=24, unique=True)
+    request_type = models.ForeignKey(RequestType, on_delete=models.PROTECT, related_name="tickets")
+    summary = models.CharField(_("summary"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    description_html = models.TextField(blank=True)
+    reporter = models.ForeignKey(User, on_delete=models.PROTECT, related_name="reported_tickets")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets"
+    )
+    is_shared_with_organization = models.BooleanField(
+        _("shared with the organization"), default=False
+    )
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Priority.choices, default=Priority.MEDIUM
+    )
+    status = models.ForeignKey(Status, on_delete=models.PROTECT, related_name="tickets")
+    # Copied from status.category by the actions so that queues filter on one indexed column.
+    status_category = models.CharField(max_length=20, choices=StatusCategory.choices)
+    assignee = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_tickets"
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets"
+    )
+    labels = models.ManyToManyField(Label, related_name="tickets", blank=True)
+    fields = models.JSONField(default=dict, blank=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PORTAL)
+    participants = models.ManyToManyField(User, related_name="participating_tickets", blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        constraints = [
+            models.UniqueConstraint(fields=["desk", "number"], name="ticket_number_unique_per_desk")
+        ]
+        indexes = [
+            # Queue and API lists page by id (newest first) inside these filters.
+            models.Index(fields=["desk", "status", "id"], name="ticket_desk_status_id"),
+            models.Index(fields=["desk", "status_category", "id"], name="ticket_desk_category_id"),
+            models.Index(fields=["assignee", "status_category", "id"], name="ticket_assignee_id"),
+            models.Index(fields=["team", "status_category", "id"], name="ticket_team_id"),
+            models.Index(fields=["reporter", "id"], name="ticket_reporter_id"),
+            models.Index(fields=["organization", "id"], name="ticket_organization_id"),
+            models.Index(fields=["created_at"], name="ticket_created_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.summary}"
+
+
+class Comment(models.Model):
+    """A public reply the customer sees, or an internal note only agents see."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="comments")
+    body = models.TextField(_("body"))
+    body_html = models.TextField(blank=True)
+    is_public = models.BooleanField(_("public"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        indexes = [models.Index(fields=["ticket", "id"], name="comment_ticket_id")]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} on ticket {self.ticket_id}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    now = timezone.now()
+    return f"attachments/{now:%Y/%m}/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class Attachment(models.Model):
+    """An uploaded file. It is uploaded first, then linked to a ticket, a comment or a field."""
+
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    comment = models.ForeignKey(
+        Comment, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments"
+    )
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to=attachment_path, max_length=255)
+    filename = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Created")
+    CHANGED = "changed", _("Changed")
+    TRANSITIONED = "transitioned", _("Status changed")
+    COMMENTED = "commented", _("Commented")
+    ATTACHED = "attached", _("File attached")
+
+
+class TicketEvent(models.Model):
+    """One change to a ticket: who changed which field from what to what, and when."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    field = models.CharField(max_length=64, blank=True)
+    old_value = models.JSONField(null=True, blank=True)
+    new_value = models.JSONField(null=True, blank=True)
+    is_public = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
+        indexes = [models.Index(fields=["ticket", "id"], name="event_ticket_id")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.field} on ticket {self.ticket_id}"
