@@ -7,9 +7,13 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import dj_database_url
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
 from deskline.core.env import ConfigurationError, env_bool, env_int, env_list, env_str
+
+# Lets generic classes such as admin.ModelAdmin[Ticket] be subscripted at run time.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("DESKLINE_VAR_DIR", str(BASE_DIR / "var")))

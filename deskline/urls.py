@@ -1,9 +1,10 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import path, re_path
 
-from deskline.api.v1 import api
+from deskline.api.v1 import api, unknown_endpoint
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    re_path(r"^api/v1/(?P<path>.*)$", unknown_endpoint),
 ]

@@ -88,3 +88,8 @@ def on_not_found(request: HttpRequest, error: Http404) -> HttpResponse:
 api.add_router("/", desks_router)
 api.add_router("/", tickets_router)
 api.add_router("/", attachments_router)
+
+
+def unknown_endpoint(request: HttpRequest, path: str = "") -> HttpResponse:
+    """Any other path under /api/v1/ answers in the API's error shape, not an HTML page."""
+    return error_response(request, 404, "unknown_endpoint", _("There is no such API endpoint."))
