@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import translation
 from ninja.security import HttpBearer
 
 from deskline.accounts.actions import hash_token
@@ -31,6 +32,10 @@ class BearerToken(HttpBearer):
         if found.last_used_at is None or moment - found.last_used_at > LAST_USED_PRECISION:
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=moment)
         request.user = found.user
+        if "HTTP_ACCEPT_LANGUAGE" not in request.META:
+            # Without a browser's preference, answer in the language the person chose.
+            translation.activate(found.user.locale)
+            request.LANGUAGE_CODE = found.user.locale
         return found.user
 
 

@@ -48,11 +48,38 @@ def _location(loc: list[Any]) -> str:
     return ".".join(parts) or "body"
 
 
+def _message_for(item: dict[str, Any]) -> str:
+    """pydantic's message, in the caller's language for the common kinds of mistake."""
+    kind = str(item.get("type", ""))
+    known = {
+        "missing": _("This field is required."),
+        "extra_forbidden": _("This field is not accepted here."),
+        "string_type": _("Enter text."),
+        "string_too_short": _("Enter a value."),
+        "string_too_long": _("The text is too long."),
+        "int_type": _("Enter a whole number."),
+        "int_parsing": _("Enter a whole number."),
+        "int_from_float": _("Enter a whole number."),
+        "bool_type": _("Enter true or false."),
+        "bool_parsing": _("Enter true or false."),
+        "list_type": _("Enter a list."),
+        "dict_type": _("Enter an object."),
+        "model_type": _("Enter an object."),
+        "model_attributes_type": _("Enter an object."),
+        "datetime_parsing": _("Enter a date and time in ISO 8601, e.g. 2026-01-31T09:00:00Z."),
+        "datetime_from_date_parsing": _(
+            "Enter a date and time in ISO 8601, e.g. 2026-01-31T09:00:00Z."
+        ),
+        "datetime_type": _("Enter a date and time in ISO 8601, e.g. 2026-01-31T09:00:00Z."),
+    }
+    return known.get(kind) or str(item.get("msg", _("This value is not valid.")))
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, error: ValidationError) -> HttpResponse:
     fields: dict[str, list[str]] = {}
     for item in error.errors:
-        fields.setdefault(_location(list(item.get("loc", []))), []).append(str(item.get("msg")))
+        fields.setdefault(_location(list(item.get("loc", []))), []).append(_message_for(item))
     return error_response(request, 400, "invalid_input", _("Some values are not valid."), fields)
 
 
