@@ -7,17 +7,25 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench lint typecheck migrations-check test-sqlite test-postgres bootstrap clean
+.PHONY: messages run test bench lint typecheck migrations-check test-sqlite test-postgres bootstrap clean
 
 bootstrap: $(STAMP)
 
 $(STAMP): pyproject.toml requirements.lock
+	@command -v msgfmt >/dev/null || { apt-get update -qq && apt-get install -y -qq gettext; }
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip==25.3
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
 	@touch $(STAMP)
 
-run: bootstrap
+# Translations are compiled from the committed .po files whenever they change.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard deskline/locale/*/LC_MESSAGES/django.po))
+%.mo: %.po
+	msgfmt --check -o $@ $<
+
+messages: $(STAMP) $(MO_FILES)
+
+run: bootstrap messages
 	$(BIN)/deskline migrate --noinput
 	$(BIN)/deskline collectstatic --noinput --verbosity 0
 	$(BIN)/deskline demo
@@ -40,11 +48,11 @@ typecheck: bootstrap
 migrations-check: bootstrap
 	env -u DATABASE_URL $(BIN)/deskline makemigrations --check --dry-run
 
-test-sqlite: bootstrap
+test-sqlite: bootstrap messages
 	env -u DATABASE_URL $(BIN)/pytest
 
 # Runs only when DATABASE_URL points at PostgreSQL; .ci/run always sets it.
-test-postgres: bootstrap
+test-postgres: bootstrap messages
 	@if [ -n "$$DATABASE_URL" ]; then \
 	  echo "== the suite again on $${DATABASE_URL%%@*}@..."; \
 	  $(BIN)/pytest; \
