@@ -1,0 +1,63 @@
+"""Every message exists in Simplified Chinese, and the API answers in the person's language."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from deskline.accounts.models import Locale
+from deskline.testing.factories import ApiClient, make_user
+
+PO_FILE = Path(__file__).resolve().parents[2] / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+
+
+def _entries(text: str) -> list[tuple[str, str, bool]]:
+    """(msgid, msgstr, is_fuzzy) of every entry but the header."""
+    entries = []
+    for block in re.split(r"\n\s*\n", text):
+        msgid = "".join(
+            json.loads(p)
+            for p in re.findall(r'^(?:msgid )?("(?:[^"\\]|\\.)*")$', block.split("msgstr")[0], re.M)
+        )
+        msgstr_part = block.split("\nmsgstr ", 1)[1] if "\nmsgstr " in block else ""
+        msgstr = "".join(json.loads(p) for p in re.findall(r'("(?:[^"\\]|\\.)*")', msgstr_part))
+        if "msgid" in block and msgid:
+            entries.append((msgid, msgstr, "#, fuzzy" in block or ", fuzzy" in block))
+    return entries
+
+
+def test_the_chinese_catalogue_has_no_empty_or_fuzzy_entry():
+    entries = _entries(PO_FILE.read_text(encoding="utf-8"))
+    assert len(entries) > 100
+    untranslated = [msgid for msgid, msgstr, fuzzy in entries if not msgstr.strip() or fuzzy]
+    assert untranslated == []
+
+
+@pytest.mark.django_db
+def test_an_api_error_is_in_chinese_for_a_chinese_browser():
+    client = ApiClient(make_user())
+    response = client.get("/tickets/NOPE-1", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 404
+    assert response.json()["message"] == "没有使用此编号的工单。"
+
+
+@pytest.mark.django_db
+def test_an_api_error_follows_the_users_language_when_the_client_sends_none():
+    client = ApiClient(make_user(locale=Locale.SIMPLIFIED_CHINESE))
+    response = client.post("/tickets", raw="{not json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "malformed_json",
+        "message": "请求正文不是有效的 JSON。",
+        "fields": {},
+    }
+
+
+@pytest.mark.django_db
+def test_an_api_error_is_in_english_by_default():
+    client = ApiClient(make_user())
+    response = client.get("/tickets/NOPE-1")
+    assert response.json()["message"] == "There is no ticket with this key."
