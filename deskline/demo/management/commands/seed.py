@@ -1,0 +1,45 @@
+"""`deskline seed --tickets N [--articles M]`: bulk synthetic data for benchmarks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from deskline.demo.seeding import seed_tickets
+
+
+class Command(BaseCommand):
+    help = (
+        "Append N synthetic tickets (with comments and audit events) for benchmarks, creating "
+        "the seed desks, teams, agents and customers first when they are missing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--tickets", type=int, required=True, help="How many tickets to add.")
+        parser.add_argument(
+            "--articles", type=int, default=0, help="Knowledge base articles (not supported yet)."
+        )
+        parser.add_argument("--random-seed", type=int, default=None, help="Repeatable data.")
+        parser.add_argument("--batch-size", type=int, default=50_000, help="Tickets per batch.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["tickets"] < 0 or options["articles"] < 0:
+            raise CommandError("--tickets and --articles must be zero or more.")
+        if options["batch_size"] < 1:
+            raise CommandError("--batch-size must be at least 1.")
+        if options["articles"]:
+            self.stdout.write(
+                "Note: there is no knowledge base yet, so --articles is ignored; "
+                "no articles were created."
+            )
+        result = seed_tickets(
+            tickets=options["tickets"],
+            progress=self.stdout.write,
+            random_seed=options["random_seed"],
+            batch_size=options["batch_size"],
+        )
+        self.stdout.write(
+            f"Seeded {result.tickets:,} tickets, {result.comments:,} comments and "
+            f"{result.events:,} events in {result.seconds:.1f} s."
+        )
