@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 from urllib.parse import urlparse
@@ -121,7 +122,13 @@ def _sqlite(path: str) -> dict[str, object]:
                 "PRAGMA mmap_size=268435456; PRAGMA cache_size=-65536;"
             ),
         },
-        "TEST": {"NAME": env_str("DESKLINE_TEST_SQLITE", "") or None},
+        # Tests use a file, not the in-memory default: shared-cache memory databases lock whole
+        # tables and ignore busy_timeout, so concurrent writers fail instead of queueing as they
+        # do in production. One file per test process keeps parallel runs apart.
+        "TEST": {
+            "NAME": env_str("DESKLINE_TEST_SQLITE", "")
+            or str(VAR_DIR / f"test-{os.getpid()}.sqlite3")
+        },
     }
 
 

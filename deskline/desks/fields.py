@@ -20,6 +20,9 @@ from deskline.desks.models import FieldType, RequestField
 
 SHORT_TEXT_MAX = 255
 LONG_TEXT_MAX = 20_000
+# Values travel as JSON to browsers and scripts, whose numbers are exact only up to 2**53; a
+# bound also keeps "1e999999" from becoming an integer too long to store or even to print.
+NUMBER_LIMIT = 10**15
 
 
 def _is_empty(value: Any) -> bool:
@@ -44,7 +47,7 @@ def _clean_one(field: RequestField, value: Any) -> Any:
         if isinstance(value, bool):
             raise ValueError(_("Enter a number."))
         if isinstance(value, int | float):
-            if isinstance(value, float) and not math.isfinite(value):
+            if (isinstance(value, float) and not math.isfinite(value)) or abs(value) > NUMBER_LIMIT:
                 raise ValueError(_("Enter a number."))
             return value
         if isinstance(value, str):
@@ -52,7 +55,7 @@ def _clean_one(field: RequestField, value: Any) -> Any:
                 number = Decimal(value.strip())
             except InvalidOperation:
                 raise ValueError(_("Enter a number.")) from None
-            if not number.is_finite():
+            if not number.is_finite() or abs(number) > NUMBER_LIMIT:
                 raise ValueError(_("Enter a number."))
             return int(number) if number == number.to_integral_value() else float(number)
         raise ValueError(_("Enter a number."))

@@ -99,6 +99,7 @@ def _agent_for_desk(user: Any, desk: Desk, *, field: str) -> User:
     if (
         candidate is None
         or not candidate.is_active
+        or not candidate.is_agent
         or not (candidate.is_site_admin or desk.teams.filter(members=candidate).exists())
     ):
         raise _field_error(field, _("Choose an agent who works on this desk."), "invalid_assignee")

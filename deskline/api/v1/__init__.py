@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from pydantic import BaseModel
 
 from deskline.api.auth import BearerToken
 from deskline.api.v1.attachments import router as attachments_router
 from deskline.api.v1.desks import router as desks_router
 from deskline.api.v1.tickets import router as tickets_router
-from deskline.core.errors import DomainError
+from deskline.core.errors import DomainError, ValidationFailed
 
 api = NinjaAPI(
     title="Deskline API",
@@ -38,6 +42,11 @@ def on_domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
     return error_response(request, error.status, body["code"], body["message"], body["fields"])  # type: ignore[arg-type]
 
 
+# pydantic names the member of a union that failed, e.g. ("request_type", "int"); the caller
+# only needs the field.
+_UNION_MEMBERS = {"int", "str", "float", "bool", "none"}
+
+
 def _location(loc: list[Any]) -> str:
     # ("body", "payload", "fields", "x") -> "fields.x"; ("query", "limit") -> "limit"
     parts = [str(part) for part in loc]
@@ -45,6 +54,8 @@ def _location(loc: list[Any]) -> str:
         parts = parts[1:]
     if parts and parts[0] in {"payload", "data", "filters"}:
         parts = parts[1:]
+    if len(parts) > 1 and parts[-1] in _UNION_MEMBERS:
+        parts = parts[:-1]
     return ".".join(parts) or "body"
 
 
@@ -112,6 +123,47 @@ def on_not_found(request: HttpRequest, error: Http404) -> HttpResponse:
     return error_response(request, 404, "not_found", _("Not found."))
 
 
+def _null_character_at(value: Any, where: str) -> str | None:
+    """Where a NUL character hides in a request value, if anywhere: PostgreSQL cannot store it."""
+    if isinstance(value, BaseModel):
+        value = value.model_dump()
+    if isinstance(value, UploadedFile):
+        value = value.name or ""
+    if isinstance(value, str):
+        return where if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            inner = f"{where}.{key}" if where else str(key)
+            found = inner if "\x00" in str(key) else _null_character_at(item, inner)
+            if found is not None:
+                return found
+    if isinstance(value, list | tuple):
+        for item in value:
+            found = _null_character_at(item, where)
+            if found is not None:
+                return found
+    return None
+
+
+def refuse_null_characters(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Refuse a NUL character in any path, query or body value as bad input, before any query."""
+
+    @functools.wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        for name, value in kwargs.items():
+            where = _null_character_at(value, "" if name == "payload" else name)
+            if where is not None:
+                raise ValidationFailed(
+                    _("Some values are not valid."),
+                    code="invalid_input",
+                    fields={where or "body": [_("This value is not valid.")]},
+                )
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+api.add_decorator(refuse_null_characters)
 api.add_router("/", desks_router)
 api.add_router("/", tickets_router)
 api.add_router("/", attachments_router)

@@ -20,7 +20,7 @@ router = Router(tags=["attachments"])
 @router.post(
     "/attachments", response={201: AttachmentOut, 400: ErrorOut, 401: ErrorOut, 413: ErrorOut}
 )
-def upload_attachment(request: HttpRequest, file: File[UploadedFile] | None = None) -> Any:
+def upload_attachment(request: HttpRequest, file: File[UploadedFile | None] = None) -> Any:
     """Upload one file (multipart field `file`); use the returned id in a comment or field."""
     if file is None:
         raise ValidationFailed(
