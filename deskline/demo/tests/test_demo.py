@@ -1,0 +1,238 @@
+"""`deskline demo`: the demo organisation, loaded once per module and checked from every side.
+
+Loading takes seconds, so the module loads it once inside a transaction that is rolled back when
+the module ends; each test runs in a savepoint inside it, as usual.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from deskline.accounts.models import Organization, Role, Team, User
+from deskline.demo.people import PASSWORD
+from deskline.desks.models import Desk, RequestField, RequestType, Status, StatusCategory
+from deskline.tickets.models import Comment, EventKind, Label, Ticket, TicketEvent
+
+pytestmark = pytest.mark.django_db
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[str]:
+    """The output of `deskline demo`, with the demo loaded until the module's tests are done."""
+    with django_db_blocker.unblock(), transaction.atomic():  # type: ignore[attr-defined]
+        output = io.StringIO()
+        call_command("demo", stdout=output)
+        yield output.getvalue()
+        transaction.set_rollback(True)
+
+
+def _counts() -> dict[str, int]:
+    models = (Organization, User, Team, Desk, Status, RequestType, RequestField, Label)
+    counts = {model.__name__: model.objects.count() for model in models}
+    counts.update(
+        tickets=Ticket.objects.count(),
+        comments=Comment.objects.count(),
+        events=TicketEvent.objects.count(),
+    )
+    return counts
+
+
+def test_the_command_says_what_it_loaded(demo: str) -> None:
+    assert "Demo organisation loaded: 4 desks, 6 teams, 53 people, 300 tickets." in demo
+
+
+def test_four_desks_served_by_their_teams(demo: str) -> None:
+    desks = {desk.key: desk for desk in Desk.objects.prefetch_related("teams", "request_types")}
+
+    assert set(desks) == {"IT", "HR", "LEGAL", "FAC"}
+    served_by = {key: sorted(t.name for t in desk.teams.all()) for key, desk in desks.items()}
+    assert served_by == {
+        "IT": ["Frontline", "Office engineering", "Workplace technology"],
+        "HR": ["People team"],
+        "LEGAL": ["Legal counsel"],
+        "FAC": ["Facilities crew"],
+    }
+    for desk in desks.values():
+        assert 4 <= desk.request_types.count() <= 6, desk.key
+    it_types = set(desks["IT"].request_types.values_list("name", flat=True))
+    assert {"New laptop", "VPN access", "Network outage", "Printer problem"} <= it_types
+
+
+def test_forms_use_every_kind_of_field(demo: str) -> None:
+    used = set(RequestField.objects.values_list("field_type", flat=True))
+    assert used >= {
+        "short_text", "long_text", "number", "date", "single_select", "multi_select",
+        "checkbox", "user",
+    }  # fmt: skip
+    onboarding = RequestType.objects.get(desk__key="HR", name="Onboard a new hire")
+    assert {f.key: f.field_type for f in onboarding.fields.all()} == {
+        "new_hire_name": "short_text",
+        "start_date": "date",
+        "job_title": "short_text",
+        "manager": "user",
+        "office": "single_select",
+        "laptop_needed": "checkbox",
+    }
+    outage = RequestType.objects.get(desk__key="IT", name="Network outage")
+    assert outage.kind == "incident"
+    assert outage.fields.get(key="site").options == ["Shanghai", "Sydney", "San Francisco"]
+
+
+def test_agents_customers_and_a_site_admin_in_three_offices(demo: str) -> None:
+    roles = Counter(User.objects.values_list("role", flat=True))
+    assert roles == {Role.SITE_ADMIN: 1, Role.AGENT: 10, Role.DESK_ADMIN: 2, Role.CUSTOMER: 40}
+    assert not User.objects.exclude(email__endswith="@deskline.example").exists()
+    offices = dict(Organization.objects.values_list("name", "time_zone"))
+    assert offices == {
+        "Shanghai": "Asia/Shanghai",
+        "Sydney": "Australia/Sydney",
+        "San Francisco": "America/Los_Angeles",
+    }
+    customers = User.objects.filter(role=Role.CUSTOMER)
+    assert set(customers.values_list("organization__name", flat=True)) == set(offices)
+    for customer in customers.select_related("organization"):
+        assert customer.organization is not None
+        assert customer.time_zone == customer.organization.time_zone
+    shanghai = customers.filter(organization__name="Shanghai")
+    assert set(shanghai.values_list("locale", flat=True)) == {"zh-hans"}
+    assert all(CHINESE.search(name) for name in shanghai.values_list("display_name", flat=True))
+    for agent in User.objects.filter(role__in=[Role.AGENT, Role.DESK_ADMIN]):
+        assert agent.teams.count() == 1, agent.email
+
+
+def test_the_three_documented_logins_work(demo: str) -> None:
+    admin = User.objects.get(email="admin@deskline.example")
+    agent = User.objects.select_related("organization").get(email="li.wei@deskline.example")
+    customer = User.objects.select_related("organization").get(email="zhang.min@deskline.example")
+
+    for user in (admin, agent, customer):
+        assert user.is_active
+        assert user.check_password(PASSWORD)
+    assert not admin.check_password("wrong password")
+    assert admin.role == Role.SITE_ADMIN
+    assert admin.is_superuser
+    assert agent.role == Role.AGENT
+    assert list(agent.teams.values_list("name", flat=True)) == ["Frontline"]
+    assert agent.organization is not None and agent.organization.name == "Shanghai"
+    assert (agent.locale, agent.time_zone) == ("zh-hans", "Asia/Shanghai")
+    assert customer.role == Role.CUSTOMER
+    assert customer.organization is not None and customer.organization.name == "Shanghai"
+    assert customer.locale == "zh-hans"
+    # Both featured people have something to look at.
+    assert Ticket.objects.filter(assignee=agent).count() >= 10
+    assert Ticket.objects.filter(reporter=customer).count() >= 5
+
+
+def test_about_300_tickets_over_the_last_60_days(demo: str) -> None:
+    now = timezone.now()
+    tickets = Ticket.objects.all()
+
+    assert tickets.count() == 300
+    assert not tickets.filter(created_at__lt=now - datetime.timedelta(days=62)).exists()
+    assert not tickets.filter(updated_at__gt=now).exists()
+    assert tickets.filter(created_at__lt=now - datetime.timedelta(days=50)).exists()
+    assert tickets.filter(created_at__gt=now - datetime.timedelta(days=3)).exists()
+    assert set(tickets.values_list("desk__key", flat=True)) == {"IT", "HR", "LEGAL", "FAC"}
+    # Numbers follow the order the tickets were raised in.
+    for desk in Desk.objects.all():
+        by_number = list(desk.tickets.order_by("number").values_list("created_at", flat=True))
+        assert by_number == sorted(by_number)
+        assert desk.last_ticket_number == len(by_number)
+
+
+def test_every_ticket_has_a_consistent_audit_trail(demo: str) -> None:
+    tickets = Ticket.objects.prefetch_related("events", "comments")
+    for ticket in tickets:
+        events = list(ticket.events.all())
+        comments = list(ticket.comments.all())
+        moments = [event.created_at for event in events]
+        assert [e.kind for e in events].count(EventKind.CREATED) == 1, ticket.key
+        assert events[0].kind == EventKind.CREATED
+        assert events[0].created_at == ticket.created_at
+        assert moments == sorted(moments), ticket.key
+        assert ticket.updated_at == moments[-1]
+        assert all(ticket.created_at < comment.created_at for comment in comments)
+        comment_events = {e.new_value["id"]: e.created_at for e in events if e.new_value
+                          and e.kind == EventKind.COMMENTED}  # fmt: skip
+        assert comment_events == {comment.pk: comment.created_at for comment in comments}
+        if ticket.status_category == StatusCategory.DONE:
+            assert ticket.resolved_at is not None, ticket.key
+            assert all(comment.created_at < ticket.resolved_at for comment in comments)
+            assert ticket.resolved_at in moments
+        else:
+            assert ticket.resolved_at is None, ticket.key
+
+
+def test_a_realistic_mix_of_statuses(demo: str) -> None:
+    categories = Counter(Ticket.objects.values_list("status_category", flat=True))
+    statuses = Counter(Ticket.objects.values_list("status__key", flat=True))
+
+    assert set(categories) == {"new", "in_progress", "waiting", "done"}
+    assert categories["done"] > 150
+    for category in ("new", "in_progress", "waiting"):
+        assert categories[category] >= 5, categories
+    assert statuses["closed"] > statuses["resolved"] > 0
+    for ticket in Ticket.objects.select_related("status"):
+        assert ticket.status_category == ticket.status.category
+
+
+def test_tickets_have_conversations_assignees_and_labels(demo: str) -> None:
+    assert Comment.objects.filter(is_public=True).count() > 300
+    assert Comment.objects.filter(is_public=False).count() > 20
+    assert Comment.objects.filter(author__role=Role.CUSTOMER).exists()
+    worked_on = Ticket.objects.exclude(status_category=StatusCategory.NEW)
+    assert not worked_on.filter(assignee__isnull=True).exists()
+    assert Ticket.objects.filter(labels__isnull=False).distinct().count() > 200
+    assert set(Ticket.objects.values_list("priority", flat=True)) == {
+        "critical", "high", "medium", "low"
+    }  # fmt: skip
+    assert set(Ticket.objects.values_list("channel", flat=True)) == {"portal", "email", "agent"}
+    escalated = Ticket.objects.filter(team__name__in=["Office engineering", "Workplace technology"])
+    assert escalated.exists()
+    assert TicketEvent.objects.filter(kind=EventKind.CHANGED, field="team").exists()
+
+
+def test_tickets_from_shanghai_are_written_in_chinese(demo: str) -> None:
+    for ticket in Ticket.objects.select_related("organization"):
+        assert ticket.organization is not None
+        in_chinese = bool(CHINESE.search(ticket.summary))
+        assert in_chinese == (ticket.organization.name == "Shanghai"), ticket.key
+        assert bool(CHINESE.search(ticket.description)) == in_chinese, ticket.key
+
+
+def test_everything_configurable_has_a_chinese_translation(demo: str) -> None:
+    for desk in Desk.objects.all():
+        assert CHINESE.search(desk.translations["zh-hans"]["name"])
+        assert CHINESE.search(desk.translations["zh-hans"]["description"])
+        assert CHINESE.search(desk.translated("name", "zh-hans"))
+    assert Desk.objects.get(key="IT").translated("name", "zh-hans") == "IT 服务台"
+    for request_type in RequestType.objects.all():
+        assert CHINESE.search(request_type.translated("name", "zh-hans")), request_type.name
+        assert CHINESE.search(request_type.translated("description", "zh-hans"))
+    for field in RequestField.objects.all():
+        assert CHINESE.search(field.translated("label", "zh-hans")), field.label
+        if field.help_text:
+            assert CHINESE.search(field.translated("help_text", "zh-hans")), field.help_text
+    for status in Status.objects.all():
+        assert CHINESE.search(status.translated("name", "zh-hans")), status.name
+
+
+def test_running_it_again_changes_nothing(demo: str) -> None:
+    before = _counts()
+    output = io.StringIO()
+
+    call_command("demo", stdout=output)
+
+    assert output.getvalue().strip() == "Demo organisation already loaded"
+    assert _counts() == before

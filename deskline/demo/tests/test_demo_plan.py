@@ -1,0 +1,70 @@
+"""The demo's plan is deterministic and never in the future; a taken name stops the load."""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from deskline.accounts.models import User
+from deskline.demo.loader import SEED, TICKET_COUNT
+from deskline.demo.plan import Planner, TicketPlan
+from deskline.desks.models import Desk
+from deskline.testing.factories import make_desk
+from deskline.tickets.models import Ticket
+
+NOW = datetime.datetime(2026, 3, 18, 7, 30, tzinfo=datetime.UTC)
+
+
+def _plan(now: datetime.datetime) -> list[TicketPlan]:
+    return Planner(random.Random(SEED), now).plan(TICKET_COUNT)
+
+
+def _content(plans: list[TicketPlan]) -> list[tuple[object, ...]]:
+    """What the tickets say and who does what, leaving out the dates."""
+    return sorted(
+        (
+            plan.desk,
+            plan.request_type,
+            plan.reporter,
+            plan.summary,
+            plan.priority,
+            tuple(
+                (s.action, s.actor, s.body, s.status, tuple(s.changes.items())) for s in plan.steps
+            ),
+        )
+        for plan in plans
+    )
+
+
+def test_the_same_seed_plans_the_same_tickets() -> None:
+    assert _plan(NOW) == _plan(NOW)
+
+
+def test_the_tickets_are_the_same_whatever_the_day() -> None:
+    assert _content(_plan(NOW)) == _content(_plan(NOW + datetime.timedelta(days=3, hours=5)))
+
+
+def test_nothing_is_planned_in_the_future_and_steps_follow_each_other() -> None:
+    plans = _plan(NOW)
+
+    assert [p.created_at for p in plans] == sorted(p.created_at for p in plans)
+    assert plans[0].created_at > NOW - datetime.timedelta(days=62)
+    for plan in plans:
+        moments = [plan.created_at, *(plan.step_time(step) for step in plan.steps)]
+        assert moments == sorted(moments)
+        assert moments[-1] < NOW
+
+
+@pytest.mark.django_db
+def test_the_demo_refuses_a_database_where_its_names_are_taken() -> None:
+    make_desk("IT")
+
+    with pytest.raises(CommandError, match="desk IT"):
+        call_command("demo")
+
+    assert not User.objects.exists()
+    assert Desk.objects.count() == 1
+    assert not Ticket.objects.exists()
