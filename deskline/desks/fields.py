@@ -55,7 +55,7 @@ def _clean_one(field: RequestField, value: Any) -> Any:
                 number = Decimal(value.strip())
             except InvalidOperation:
                 raise ValueError(_("Enter a number.")) from None
-            if not number.is_finite() or abs(number) > NUMBER_LIMIT:
+            if not number.is_finite() or number.copy_abs() > NUMBER_LIMIT:
                 raise ValueError(_("Enter a number."))
             return int(number) if number == number.to_integral_value() else float(number)
         raise ValueError(_("Enter a number."))

@@ -19,7 +19,8 @@ from deskline.tickets.models import Comment, Label, Priority, Ticket, TicketEven
 
 MAX_PAGE = 200
 DEFAULT_PAGE = 50
-LIST_RELATED = ("desk", "request_type", "status", "reporter", "assignee", "team")
+# Everything ticket_out reads, so a page of tickets is one query (plus one for labels).
+LIST_RELATED = ("desk", "request_type", "status", "reporter", "assignee", "team", "organization")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,165 @@
+"""check_upload and attachment_upload: a file is judged by its bytes and size, not by its name."""
+
+import hashlib
+import io
+
+import pytest
+
+from deskline.core.errors import ValidationFailed
+from deskline.testing.scenario import Helpdesk
+from deskline.tickets.actions import attachment_upload
+from deskline.tickets.attachments import check_upload
+from deskline.tickets.models import Attachment
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + b"\x00" * 64
+PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
+ZIP = b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + b"\x00" * 64
+WINDOWS_PROGRAM = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64
+LINUX_PROGRAM = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 64
+SHELL_SCRIPT = b"#!/bin/sh\nrm -rf ~\n"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "content_type"),
+    [
+        ("screen.png", PNG, "image/png"),
+        ("photo.jpg", JPEG, "image/jpeg"),
+        ("photo.JPEG", JPEG, "image/jpeg"),
+        ("invoice.pdf", PDF, "application/pdf"),
+        ("notes.txt", "打印机坏了\n".encode(), "text/plain"),
+        ("data.csv", b"a,b\n1,2\n", "text/csv"),
+        ("config.json", b'{"a": 1}', "application/json"),
+        ("archive.zip", ZIP, "application/zip"),
+        ("report.docx", ZIP, DOCX),
+        ("README", b"plain words", "text/plain"),
+        ("C:\\Users\\li\\Desktop\\screen.png", PNG, "image/png"),
+    ],
+)  # fmt: skip
+def test_a_file_whose_bytes_match_its_name_is_accepted(name, content, content_type):
+    checked = check_upload(name, len(content), content[:8192])
+
+    assert checked.content_type == content_type
+    assert checked.size == len(content)
+    assert "/" not in checked.filename
+    assert "\\" not in checked.filename
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("invoice.pdf", WINDOWS_PROGRAM),
+        ("invoice.pdf", LINUX_PROGRAM),
+        ("photo.png", WINDOWS_PROGRAM),
+        ("notes.txt", WINDOWS_PROGRAM),
+        ("README", LINUX_PROGRAM),
+        ("setup.exe", b"just text"),
+        ("run.sh", SHELL_SCRIPT),
+        ("macro.js", b"alert(1)"),
+        ("tool.jar", ZIP),
+        ("INSTALL.EXE", PNG),
+        ("archive.tar.bat", b"echo hi"),
+    ],
+)
+def test_a_program_is_refused_whatever_it_is_called(name, content):
+    with pytest.raises(ValidationFailed) as refused:
+        check_upload(name, len(content), content[:8192])
+
+    assert refused.value.code == "attachment_forbidden"
+    assert refused.value.status == 400
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("report.txt", PNG),
+        ("invoice.pdf", PNG),
+        ("invoice.pdf", b"plain text pretending"),
+        ("photo.png", JPEG),
+        ("photo.jpg", PDF),
+        ("data.csv", ZIP),
+        ("report.docx", PDF),
+        ("notes.txt", b"\x00\x01\x02\x03binary"),
+    ],
+)
+def test_a_file_whose_bytes_contradict_its_name_is_refused(name, content):
+    with pytest.raises(ValidationFailed) as refused:
+        check_upload(name, len(content), content[:8192])
+
+    assert refused.value.code == "attachment_type_mismatch"
+    assert refused.value.fields == {"file": [refused.value.message]}
+
+
+def test_a_file_over_the_limit_is_refused_as_too_large(settings):
+    settings.DESKLINE_ATTACHMENT_MAX_BYTES = 1000
+
+    with pytest.raises(ValidationFailed) as refused:
+        check_upload("notes.txt", 1001, b"x" * 1001)
+
+    assert (refused.value.code, refused.value.status) == ("attachment_too_large", 413)
+    assert check_upload("notes.txt", 1000, b"x" * 1000).size == 1000
+
+
+@pytest.mark.parametrize(
+    ("name", "size", "code"),
+    [
+        ("", 5, "attachment_invalid"),
+        ("  ", 5, "attachment_invalid"),
+        ("dir/", 5, "attachment_invalid"),
+        ("empty.txt", 0, "attachment_empty"),
+    ],
+)
+def test_a_nameless_or_empty_file_is_refused(name, size, code):
+    with pytest.raises(ValidationFailed) as refused:
+        check_upload(name, size, b"x" * size)
+
+    assert refused.value.code == code
+
+
+def test_a_long_name_is_shortened():
+    assert len(check_upload("n" * 300 + ".txt", 3, b"abc").filename) == 255
+
+
+@pytest.mark.django_db
+def test_an_upload_stores_its_bytes_and_their_digest(helpdesk: Helpdesk):
+    attachment = attachment_upload(
+        actor=helpdesk.alice, filename="../../etc/passwd.txt", content=b"root"
+    )
+
+    stored = Attachment.objects.get(pk=attachment.pk)
+    assert (stored.filename, stored.content_type, stored.size) == ("passwd.txt", "text/plain", 4)
+    assert stored.sha256 == hashlib.sha256(b"root").hexdigest()
+    assert (stored.uploaded_by, stored.ticket, stored.comment) == (helpdesk.alice, None, None)
+    with stored.file.open("rb") as handle:
+        assert handle.read() == b"root"
+    assert "passwd" not in stored.file.name
+    assert ".." not in stored.file.name
+
+
+@pytest.mark.django_db
+def test_an_upload_from_a_stream_is_read_whole(helpdesk: Helpdesk):
+    content = b"line\n" * 300_000  # larger than one read chunk
+
+    attachment = attachment_upload(
+        actor=helpdesk.alice, filename="big.log", content=io.BytesIO(content)
+    )
+
+    assert attachment.size == len(content)
+    assert attachment.sha256 == hashlib.sha256(content).hexdigest()
+    with attachment.file.open("rb") as handle:
+        assert handle.read() == content
+
+
+@pytest.mark.django_db
+def test_a_refused_upload_stores_nothing(helpdesk: Helpdesk, settings):
+    settings.DESKLINE_ATTACHMENT_MAX_BYTES = 10
+    media = settings.MEDIA_ROOT
+
+    with pytest.raises(ValidationFailed):
+        attachment_upload(actor=helpdesk.alice, filename="big.txt", content=b"x" * 11)
+    with pytest.raises(ValidationFailed):
+        attachment_upload(actor=helpdesk.alice, filename="a.pdf", content=WINDOWS_PROGRAM[:10])
+
+    assert Attachment.objects.count() == 0
+    assert not media.exists() or not any(path.is_file() for path in media.rglob("*"))
