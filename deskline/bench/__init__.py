@@ -1,0 +1,1 @@
+"""`make bench`: seeds scratch databases, runs the production server, drives it with wrk."""

@@ -1,0 +1,164 @@
+"""`make bench`: seed scratch databases, run the production server, drive it, print tables.
+
+Environment: BENCH_TICKETS (100000), BENCH_DATABASES (sqlite,postgres), BENCH_SERVERS (granian;
+also gunicorn, uvicorn when installed), BENCH_ROWS (create,list,detail,search), BENCH_WORKERS (2),
+BENCH_CONCURRENCY (8), BENCH_SECONDS (20, the time bound of a row), BENCH_REQUESTS (a number to
+bound every row; by default each row has its own), BENCH_ROUNDS (1; more alternate the servers),
+BENCH_POSTGRES_URL (postgres://postgres@127.0.0.1:5432/deskline_bench).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from deskline.bench.databases import Scratch, fresh_postgres, fresh_sqlite, prepare
+from deskline.bench.load import RowResult, ensure_wrk, run_row
+from deskline.bench.server import SERVERS, Server, is_installed
+from deskline.demo.seeding import SEARCH_TERMS
+
+BENCH_DIR = Path(__file__).resolve().parents[2] / "var" / "bench"
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    title: str
+    mode: str
+    requests: int
+    min_per_second: float
+    max_p95_ms: float | None
+
+
+ROWS = (
+    Row("create", "API create ticket", "create", 4000, 680, None),
+    Row("list", "API list (desk+status)", "list", 1500, 77.5, 50),
+    Row("detail", "API ticket detail", "detail", 4000, 385, 50),
+    Row("search", "API search q=", "search", 2000, 143.5, None),
+)
+WARM_UP_REQUESTS = 100
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+def _env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def _argument(row: Row, scratch: Scratch) -> str:
+    if row.mode == "create":
+        return f"IT:{scratch.request_type_id}"
+    if row.mode == "list":
+        return "/api/v1/tickets?desk=IT&status=open"
+    if row.mode == "detail":
+        return f"IT:{scratch.last_numbers['IT']}"
+    return ",".join(SEARCH_TERMS)
+
+
+def _verdict(row: Row, result: RowResult) -> str:
+    misses = []
+    if result.per_second < row.min_per_second:
+        misses.append("rate")
+    if row.max_p95_ms is not None and result.p95_ms >= row.max_p95_ms:
+        misses.append("p95")
+    if result.errors:
+        misses.append("errors")
+    return "ok" if not misses else "MISS " + "+".join(misses)
+
+
+def bench_server(scratch: Scratch, server_name: str, rows: list[Row]) -> list[str]:
+    """Run `rows` against one server on one database; the printed table, line by line."""
+    workers = _env_int("BENCH_WORKERS", 2)
+    concurrency = _env_int("BENCH_CONCURRENCY", 8)
+    seconds = _env_int("BENCH_SECONDS", 20)
+    bound = _env_int("BENCH_REQUESTS", 0)
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    server = Server(
+        server_name, env=scratch.env, workers=workers, log_path=BENCH_DIR / f"{server_name}.log"
+    )
+    lines = [
+        f"{scratch.label}: {SERVERS[server_name][0]}, {workers} workers, "
+        f"concurrency {concurrency}, seed {scratch.seed_seconds:.0f} s",
+        f"{'row':<24}{'requests':>9}{'req/s':>9}{'target':>10}{'p50 ms':>9}{'p95 ms':>9}"
+        f"{'target':>8}{'errors':>8}  result",
+    ]
+    failures = []
+    load_before = os.getloadavg()[0]  # other work on the machine skews every number
+    try:
+        server.wait_until_ready(scratch.token)
+        for row in rows:
+            argument = _argument(row, scratch)
+
+            def drive(requests: int, row: Row = row, argument: str = argument) -> RowResult:
+                return run_row(url=server.url, mode=row.mode, argument=argument,
+                               token=scratch.token, requests=requests, seconds=seconds,
+                               concurrency=concurrency)  # fmt: skip
+
+            drive(WARM_UP_REQUESTS)
+            result = drive(bound or row.requests)
+            p95_target = f"< {row.max_p95_ms:g}" if row.max_p95_ms is not None else "-"
+            lines.append(
+                f"{row.title:<24}{result.responses:>9}{result.per_second:>9.1f}"
+                f"{'>= ' + format(row.min_per_second, 'g'):>10}{result.p50_ms:>9.1f}"
+                f"{result.p95_ms:>9.1f}{p95_target:>8}{result.errors:>8}  {_verdict(row, result)}"
+            )
+            print(lines[-1], flush=True)
+            if result.errors:
+                failures.append(f"{row.title}: {result.errors} errors, e.g. {result.sample_error}")
+    finally:
+        server.stop()
+    lines.append(
+        "machine load average (1 min) before and after: "
+        f"{load_before:.2f} / {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs"
+    )
+    lines.append(
+        f"server peak RSS: {server.peak_rss / 2**20:.1f} MiB "
+        f"(sum of VmRSS over {server.processes} processes: master and workers)"
+    )
+    lines.extend(failures)
+    return lines
+
+
+def main() -> int:
+    """Run the bench as configured by the environment; non-zero when any request failed."""
+    tickets = _env_int("BENCH_TICKETS", 100_000)
+    databases = _env_list("BENCH_DATABASES", "sqlite,postgres")
+    servers = _env_list("BENCH_SERVERS", "granian")
+    wanted = _env_list("BENCH_ROWS", ",".join(row.key for row in ROWS))
+    rows = [row for row in ROWS if row.key in wanted]
+    unknown = (set(databases) - {"sqlite", "postgres"}) | (set(servers) - set(SERVERS))
+    if unknown:
+        print(f"Unknown BENCH_DATABASES or BENCH_SERVERS entries: {sorted(unknown)}")
+        return 2
+    ensure_wrk()
+    tables: list[list[str]] = []
+    for database in databases:
+        if database == "sqlite":
+            url, label = fresh_sqlite(BENCH_DIR), f"SQLite, {tickets:,} tickets"
+        else:
+            pg_url = os.environ.get(
+                "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/deskline_bench"
+            )
+            url, label = fresh_postgres(pg_url), f"PostgreSQL, {tickets:,} tickets"
+        scratch = prepare(label, url, tickets)
+        # Rounds alternate the servers, so that other load on the machine hits each alike.
+        for _round in range(_env_int("BENCH_ROUNDS", 1)):
+            for server_name in servers:
+                if not is_installed(server_name):
+                    print(f"-- {server_name} is not installed in this venv: skipped")
+                    continue
+                tables.append(bench_server(scratch, server_name, rows))
+    print()
+    for table in tables:
+        print("\n".join(table), end="\n\n")
+    failed = any(": " in line and " errors, e.g. " in line for table in tables for line in table)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
