@@ -17,7 +17,8 @@ from django.db.models.expressions import RawSQL
 M = TypeVar("M", bound=Model)
 
 MAX_TERMS = 8
-_WORD = re.compile(r"\w+", re.UNICODE)
+# Letters and digits: both indexes treat everything else, the underscore too, as a separator.
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 # The indexed expression; queries must repeat it exactly for PostgreSQL to use the index.
 PG_TICKET_VECTOR = (

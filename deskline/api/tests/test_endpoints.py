@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+from django.test import Client
 
 from deskline.desks.actions import desk_create
 from deskline.desks.models import Desk
@@ -378,6 +379,44 @@ def test_events_page_with_limit_and_cursor(helpdesk: Helpdesk):
     assert second["next_cursor"] is None
 
 
+def test_comments_page_with_limit_and_cursor_oldest_first(helpdesk: Helpdesk):
+    ticket = make_ticket(
+        desk=helpdesk.it, reporter=helpdesk.alice, request_type=helpdesk.password_reset
+    )
+    for number in range(5):
+        ticket_comment(actor=helpdesk.li, ticket=ticket, body=f"Update {number}")
+    ticket_comment(actor=helpdesk.li, ticket=ticket, body="Internal", is_public=False)
+    alice = ApiClient(helpdesk.alice)
+
+    first = alice.get(f"/tickets/{ticket.key}/comments", {"limit": 2}).json()
+    second = alice.get(
+        f"/tickets/{ticket.key}/comments", {"limit": 2, "cursor": first["next_cursor"]}
+    ).json()
+    third = alice.get(
+        f"/tickets/{ticket.key}/comments", {"limit": 2, "cursor": second["next_cursor"]}
+    ).json()
+
+    bodies = [[c["body"] for c in page["items"]] for page in (first, second, third)]
+    assert bodies == [["Update 0", "Update 1"], ["Update 2", "Update 3"], ["Update 4"]]
+    assert third["next_cursor"] is None
+
+
+@pytest.mark.parametrize(
+    ("params", "code"),
+    [({"limit": 0}, "invalid_filter"), ({"limit": 201}, "invalid_filter"),
+     ({"cursor": "nope"}, "invalid_cursor"), ({"limit": "x"}, "invalid_input")],
+)  # fmt: skip
+def test_bad_comment_paging_is_refused(helpdesk: Helpdesk, params, code):
+    ticket = make_ticket(
+        desk=helpdesk.it, reporter=helpdesk.alice, request_type=helpdesk.password_reset
+    )
+
+    response = ApiClient(helpdesk.li).get(f"/tickets/{ticket.key}/comments", params)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == code
+
+
 def test_timestamps_are_utc_even_when_the_caller_lives_elsewhere(helpdesk: Helpdesk):
     helpdesk.alice.time_zone = "Asia/Shanghai"
     helpdesk.alice.save()
@@ -397,9 +436,37 @@ def test_timestamps_are_utc_even_when_the_caller_lives_elsewhere(helpdesk: Helpd
     )
 
 
-def test_unknown_api_paths_answer_in_the_error_shape(helpdesk: Helpdesk):
-    response = ApiClient(helpdesk.carol).get("/nothing/here")
+@pytest.mark.parametrize("method", ["get", "post", "patch", "put", "delete"])
+def test_unknown_api_paths_answer_in_the_error_shape(helpdesk: Helpdesk, method):
+    caller = ApiClient(helpdesk.carol)
+    # A script sends no CSRF cookie; the API must not answer with Django's HTML CSRF page.
+    client = Client(enforce_csrf_checks=True)
+
+    call = getattr(client, method)
+    if method == "get":
+        response = call("/api/v1/nothing/here", headers=caller.headers)
+    else:
+        response = call(
+            "/api/v1/nothing/here", "{}", content_type="application/json", headers=caller.headers
+        )
 
     assert response.status_code == 404
-    assert response.json()["code"] == "unknown_endpoint"
+    assert response.json() == {
+        "code": "unknown_endpoint",
+        "message": "There is no such API endpoint.",
+        "fields": {},
+    }
     assert Comment.objects.count() == 0
+
+
+def test_writes_through_the_api_need_no_csrf_token(helpdesk: Helpdesk):
+    caller = ApiClient(helpdesk.carol)
+
+    response = Client(enforce_csrf_checks=True).post(
+        "/api/v1/tickets",
+        {"desk": "IT", "request_type": "Password reset", "summary": "Locked out"},
+        content_type="application/json",
+        headers=caller.headers,
+    )
+
+    assert response.status_code == 201, response.content

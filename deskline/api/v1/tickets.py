@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Prefetch
+from django.db.models import Model, Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
@@ -35,6 +35,7 @@ from deskline.tickets.models import Attachment, Channel
 
 router = Router(tags=["tickets"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+M = TypeVar("M", bound=Model)
 
 
 class TicketPage(Schema):
@@ -55,6 +56,23 @@ class StatusPage(Schema):
 class EventPage(Schema):
     items: list[EventOut]
     next_cursor: str | None
+
+
+def _oldest_first_page(
+    queryset: QuerySet[M], *, limit: int, cursor: str | None
+) -> tuple[list[M], str | None]:
+    """One keyset page of a conversation or trail ordered by id, and the cursor of the next."""
+    if limit < 1 or limit > selectors.MAX_PAGE:
+        raise ValidationFailed(
+            _("Use a limit from 1 to 200."),
+            code="invalid_filter",
+            fields={"limit": [_("Use a limit from 1 to 200.")]},
+        )
+    if cursor:
+        queryset = queryset.filter(id__gt=selectors.decode_cursor(cursor))
+    rows = list(queryset[: limit + 1])
+    next_cursor = selectors.encode_cursor(rows[limit - 1].pk) if len(rows) > limit else None
+    return rows[:limit], next_cursor
 
 
 def _utc(moment: datetime.datetime | None) -> datetime.datetime | None:
@@ -162,14 +180,17 @@ def update_ticket(request: HttpRequest, key: str, payload: TicketPatchIn) -> dic
 
 
 @router.get("/tickets/{key}/comments", response={200: CommentPage, **ERRORS})
-def list_comments(request: HttpRequest, key: str) -> dict[str, Any]:
+def list_comments(
+    request: HttpRequest, key: str, limit: int = 100, cursor: str | None = None
+) -> dict[str, Any]:
     """The conversation, oldest first; customers see public replies only."""
     user = caller(request)
     ticket = access_ticket(user, key)
     comments = selectors.ticket_comments(user=user, ticket=ticket).prefetch_related(
         Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
     )
-    return {"items": [comment_out(c) for c in comments], "next_cursor": None}
+    rows, next_cursor = _oldest_first_page(comments, limit=limit, cursor=cursor)
+    return {"items": [comment_out(c) for c in rows], "next_cursor": next_cursor}
 
 
 @router.post("/tickets/{key}/comments", response={201: CommentOut, **ERRORS})
@@ -212,15 +233,6 @@ def list_events(
     """The audit trail, oldest first."""
     user = caller(request)
     ticket = access_ticket(user, key)
-    if limit < 1 or limit > selectors.MAX_PAGE:
-        raise ValidationFailed(
-            _("Use a limit from 1 to 200."),
-            code="invalid_filter",
-            fields={"limit": [_("Use a limit from 1 to 200.")]},
-        )
     events = selectors.ticket_events(user=user, ticket=ticket)
-    if cursor:
-        events = events.filter(id__gt=selectors.decode_cursor(cursor))
-    rows = list(events[: limit + 1])
-    next_cursor = selectors.encode_cursor(rows[limit - 1].pk) if len(rows) > limit else None
-    return {"items": [event_out(e) for e in rows[:limit]], "next_cursor": next_cursor}
+    rows, next_cursor = _oldest_first_page(events, limit=limit, cursor=cursor)
+    return {"items": [event_out(e) for e in rows], "next_cursor": next_cursor}

@@ -99,9 +99,15 @@ def test_punctuation_does_not_change_which_words_are_needed(tickets, query, expe
     assert _found(query) == expected
 
 
-def test_a_query_of_only_punctuation_filters_nothing(tickets):
-    assert _found("  ** \"\" ''  ") == ["IT-1", "IT-2", "IT-3", "IT-4"]
-    assert terms("  ** \"\" ''  ") == []
+@pytest.mark.parametrize("query", ["  ** \"\" ''  ", "_", "__", "-_-", "()"])
+def test_a_query_of_only_punctuation_filters_nothing(tickets, query):
+    assert terms(query) == []
+    assert _found(query) == ["IT-1", "IT-2", "IT-3", "IT-4"]
+
+
+def test_an_underscore_separates_words_as_the_index_does(tickets):
+    assert terms("__init__ Printer_Jammed") == ["init", "printer", "jammed"]
+    assert _found("printer_jammed") == ["IT-1"]
 
 
 def test_only_the_first_words_of_a_long_query_count():
