@@ -136,3 +136,14 @@ def test_an_upload_without_a_token_is_refused(helpdesk: Helpdesk):
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
     assert Attachment.objects.count() == 0
+
+
+def test_a_large_upload_streamed_through_a_temporary_file_is_stored_whole(helpdesk: Helpdesk):
+    content = b"log line\n" * 400_000  # 3.6 MB: Django spools it to a temporary file
+
+    response = ApiClient(helpdesk.alice).upload("big.log", content)
+
+    assert response.status_code == 201, response.content
+    assert response.json()["size"] == len(content)
+    with Attachment.objects.get().file.open("rb") as handle:
+        assert handle.read() == content
