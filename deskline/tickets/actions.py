@@ -372,7 +372,9 @@ def ticket_update(
             return locked
         locked.updated_at = at
         locked.version = F("version") + 1
-        locked.save()
+        # Only the changed columns: rewriting summary/description would re-index the text.
+        changed = [event.field for event in events if event.field != "labels"]
+        locked.save(update_fields=[*changed, "updated_at", "version"])
         locked.refresh_from_db()
         if attachments:
             Attachment.objects.filter(pk__in=[a.pk for a in attachments]).update(ticket=locked)
@@ -423,7 +425,9 @@ def ticket_transition(*, actor: User, ticket: Ticket, status: str) -> Ticket:
             locked.resolved_at = None
         locked.updated_at = at
         locked.version = F("version") + 1
-        locked.save()
+        locked.save(
+            update_fields=["status", "status_category", "resolved_at", "updated_at", "version"]
+        )
         locked.refresh_from_db()
         _event(
             locked, actor, EventKind.TRANSITIONED, "status", current.key, target.key, at=at

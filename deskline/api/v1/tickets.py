@@ -6,11 +6,12 @@ import datetime
 from typing import Any, TypeVar
 
 from django.db.models import Model, Prefetch, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from deskline.api.auth import caller
+from deskline.api.responses import prebuilt
 from deskline.api.schemas import (
     CommentIn,
     CommentOut,
@@ -116,7 +117,7 @@ def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> Any:
         labels=payload.labels,
         channel=Channel.API,
     )
-    return Status(201, ticket_out(selectors.ticket_detail(access_ticket(user, ticket.key))))
+    return prebuilt(ticket_out(selectors.ticket_detail(access_ticket(user, ticket.key))), 201)
 
 
 @router.get("/tickets", response={200: TicketPage, **ERRORS})
@@ -134,7 +135,7 @@ def list_tickets(
     created_before: datetime.datetime | None = None,
     limit: int = selectors.DEFAULT_PAGE,
     cursor: str | None = None,
-) -> dict[str, Any]:
+) -> HttpResponse:
     """Tickets the caller may see, newest first; follow `next_cursor` for the next page."""
     filters = selectors.TicketFilters(
         desk=desk,
@@ -149,13 +150,13 @@ def list_tickets(
         created_before=_utc(created_before),
     )
     page = selectors.ticket_list(user=caller(request), filters=filters, cursor=cursor, limit=limit)
-    return {"items": [ticket_out(t) for t in page.items], "next_cursor": page.next_cursor}
+    return prebuilt({"items": [ticket_out(t) for t in page.items], "next_cursor": page.next_cursor})
 
 
 @router.get("/tickets/{key}", response={200: TicketOut, **ERRORS})
-def get_ticket(request: HttpRequest, key: str) -> dict[str, Any]:
+def get_ticket(request: HttpRequest, key: str) -> HttpResponse:
     """One ticket by key, e.g. IT-42."""
-    return ticket_out(selectors.ticket_detail(access_ticket(caller(request), key)))
+    return prebuilt(ticket_out(selectors.ticket_detail(access_ticket(caller(request), key))))
 
 
 @router.patch("/tickets/{key}", response={200: TicketOut, **ERRORS})
