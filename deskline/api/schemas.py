@@ -11,6 +11,7 @@ from pydantic import ConfigDict, Field
 from deskline.accounts.models import User
 from deskline.desks.models import Desk, RequestField, RequestType, Status
 from deskline.tickets.models import Attachment, Comment, Ticket, TicketEvent
+from deskline.tickets.selectors import label_names
 
 
 class Strict(Schema):
@@ -201,7 +202,7 @@ def ticket_out(ticket: Ticket) -> dict[str, Any]:
         "assignee": person(ticket.assignee),
         "team": ticket.team.name if ticket.team is not None else None,
         "organization": ticket.organization.name if ticket.organization is not None else None,
-        "labels": [label.name for label in ticket.labels.all()],
+        "labels": label_names(ticket),
         "channel": ticket.channel,
         "created_at": ticket.created_at,
         "updated_at": ticket.updated_at,

@@ -7,7 +7,7 @@ import binascii
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from deskline.accounts.models import Team, User
@@ -15,7 +15,7 @@ from deskline.core.errors import Message, ValidationFailed
 from deskline.desks.models import Desk, Status, StatusCategory
 from deskline.search.backends import filter_tickets_by_text
 from deskline.tickets.access import is_agent_of, visible_tickets
-from deskline.tickets.models import Comment, Label, Priority, Ticket, TicketEvent
+from deskline.tickets.models import Comment, Priority, Ticket, TicketEvent
 
 MAX_PAGE = 200
 DEFAULT_PAGE = 50
@@ -143,21 +143,39 @@ def ticket_list(
     queryset = _apply_filters(user, visible_tickets(user), filters)
     if cursor:
         queryset = queryset.filter(id__lt=decode_cursor(cursor))
-    rows = list(
-        queryset.select_related(*LIST_RELATED)
-        .prefetch_related(Prefetch("labels", queryset=Label.objects.order_by("name")))
-        .order_by("-id")[: limit + 1]
-    )
+    rows = list(queryset.select_related(*LIST_RELATED).order_by("-id")[: limit + 1])
     next_cursor = encode_cursor(rows[limit - 1].pk) if len(rows) > limit else None
-    return Page(items=rows[:limit], next_cursor=next_cursor)
+    return Page(items=attach_label_names(rows[:limit]), next_cursor=next_cursor)
+
+
+def attach_label_names(tickets: list[Ticket]) -> list[Ticket]:
+    """Load the label names of `tickets` in one query (names only: no Label objects to build,
+    which cost a third of a list page), for `label_names` to read."""
+    names: dict[int, list[str]] = {ticket.pk: [] for ticket in tickets}
+    if names:
+        rows = (
+            Ticket.labels.through.objects.filter(ticket_id__in=list(names))
+            .order_by("label__name")
+            .values_list("ticket_id", "label__name")
+        )
+        for ticket_id, name in rows:
+            names[ticket_id].append(name)
+    for ticket in tickets:
+        ticket.__dict__["_label_names"] = names[ticket.pk]
+    return tickets
+
+
+def label_names(ticket: Ticket) -> list[str]:
+    """The ticket's label names, sorted; loaded by `attach_label_names` or asked for now."""
+    loaded: list[str] | None = ticket.__dict__.get("_label_names")
+    if loaded is None:
+        loaded = sorted(ticket.labels.values_list("name", flat=True))
+    return loaded
 
 
 def ticket_detail(ticket: Ticket) -> Ticket:
     """Attach the labels of an accessed ticket so that rendering it asks no more queries."""
-    ticket._prefetched_objects_cache = {  # type: ignore[attr-defined]
-        "labels": Label.objects.filter(tickets=ticket).order_by("name")
-    }
-    return ticket
+    return attach_label_names([ticket])[0]
 
 
 def ticket_comments(*, user: User, ticket: Ticket) -> QuerySet[Comment]:
