@@ -20,12 +20,8 @@ MAX_TERMS = 8
 # Letters and digits: both indexes treat everything else, the underscore too, as a separator.
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
-# The indexed expression; queries must repeat it exactly for PostgreSQL to use the index.
-PG_TICKET_VECTOR = (
-    "to_tsvector('simple'::regconfig, "
-    "coalesce(\"tickets_ticket\".\"summary\", '') || ' ' || "
-    'coalesce("tickets_ticket"."description", \'\'))'
-)
+# A stored generated column on PostgreSQL (search/migrations/0002), GIN-indexed.
+PG_TICKET_VECTOR = '"tickets_ticket"."search_vector"'
 
 
 def terms(query: str) -> list[str]:
