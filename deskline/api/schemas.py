@@ -188,7 +188,7 @@ def ticket_out(ticket: Ticket) -> dict[str, Any]:
         "desk": ticket.desk.key,
         "request_type": {
             "id": ticket.request_type_id,
-            "name": ticket.request_type.name,
+            "name": ticket.request_type.translated("name"),
             "kind": ticket.request_type.kind,
         },
         "summary": ticket.summary,
