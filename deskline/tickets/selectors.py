@@ -6,8 +6,9 @@ import base64
 import binascii
 import datetime
 from dataclasses import dataclass
+from typing import TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from deskline.accounts.models import Team, User
@@ -16,6 +17,8 @@ from deskline.desks.models import Desk, Status, StatusCategory
 from deskline.search.backends import filter_tickets_by_text
 from deskline.tickets.access import is_agent_of, visible_tickets
 from deskline.tickets.models import Comment, Priority, Ticket, TicketEvent
+
+M = TypeVar("M", bound=Model)
 
 MAX_PAGE = 200
 DEFAULT_PAGE = 50
@@ -134,12 +137,29 @@ def _apply_filters(
     return queryset
 
 
+def check_page_limit(limit: int) -> None:
+    """Refuse a page size outside 1..MAX_PAGE."""
+    if limit < 1 or limit > MAX_PAGE:
+        raise _bad_filter("limit", _("Use a limit from 1 to 200."))
+
+
+def oldest_first_page(
+    queryset: QuerySet[M], *, limit: int, cursor: str | None
+) -> tuple[list[M], str | None]:
+    """One keyset page of a conversation or trail ordered by id, and the cursor of the next."""
+    check_page_limit(limit)
+    if cursor:
+        queryset = queryset.filter(id__gt=decode_cursor(cursor))
+    rows = list(queryset[: limit + 1])
+    next_cursor = encode_cursor(rows[limit - 1].pk) if len(rows) > limit else None
+    return rows[:limit], next_cursor
+
+
 def ticket_list(
     *, user: User, filters: TicketFilters, cursor: str | None = None, limit: int = DEFAULT_PAGE
 ) -> Page:
     """The tickets `user` may see that match `filters`, newest first, one keyset page at a time."""
-    if limit < 1 or limit > MAX_PAGE:
-        raise _bad_filter("limit", _("Use a limit from 1 to 200."))
+    check_page_limit(limit)
     queryset = _apply_filters(user, visible_tickets(user), filters)
     if cursor:
         queryset = queryset.filter(id__lt=decode_cursor(cursor))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, TypeVar
+from typing import Any
 
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
@@ -36,7 +36,6 @@ from deskline.tickets.models import Attachment, Channel
 
 router = Router(tags=["tickets"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
-M = TypeVar("M", bound=Model)
 
 
 class TicketPage(Schema):
@@ -57,23 +56,6 @@ class StatusPage(Schema):
 class EventPage(Schema):
     items: list[EventOut]
     next_cursor: str | None
-
-
-def _oldest_first_page(
-    queryset: QuerySet[M], *, limit: int, cursor: str | None
-) -> tuple[list[M], str | None]:
-    """One keyset page of a conversation or trail ordered by id, and the cursor of the next."""
-    if limit < 1 or limit > selectors.MAX_PAGE:
-        raise ValidationFailed(
-            _("Use a limit from 1 to 200."),
-            code="invalid_filter",
-            fields={"limit": [_("Use a limit from 1 to 200.")]},
-        )
-    if cursor:
-        queryset = queryset.filter(id__gt=selectors.decode_cursor(cursor))
-    rows = list(queryset[: limit + 1])
-    next_cursor = selectors.encode_cursor(rows[limit - 1].pk) if len(rows) > limit else None
-    return rows[:limit], next_cursor
 
 
 def _utc(moment: datetime.datetime | None) -> datetime.datetime | None:
@@ -190,7 +172,7 @@ def list_comments(
     comments = selectors.ticket_comments(user=user, ticket=ticket).prefetch_related(
         Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
     )
-    rows, next_cursor = _oldest_first_page(comments, limit=limit, cursor=cursor)
+    rows, next_cursor = selectors.oldest_first_page(comments, limit=limit, cursor=cursor)
     return {"items": [comment_out(c) for c in rows], "next_cursor": next_cursor}
 
 
@@ -235,5 +217,5 @@ def list_events(
     user = caller(request)
     ticket = access_ticket(user, key)
     events = selectors.ticket_events(user=user, ticket=ticket)
-    rows, next_cursor = _oldest_first_page(events, limit=limit, cursor=cursor)
+    rows, next_cursor = selectors.oldest_first_page(events, limit=limit, cursor=cursor)
     return {"items": [event_out(e) for e in rows], "next_cursor": next_cursor}
