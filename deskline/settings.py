@@ -100,6 +100,11 @@ def _database(url: str) -> dict[str, object]:
         return _sqlite(str(config["NAME"]))
     config["CONN_MAX_AGE"] = env_int("DESKLINE_DB_CONN_MAX_AGE", 600, minimum=0)
     config["CONN_HEALTH_CHECKS"] = True
+    # The planner searches every join order of up to join_collapse_limit tables (8 by default).
+    # A ticket list joins seven small tables to tickets, and planning it took 6 ms (18 ms with
+    # search) against 0.4 ms to run it; groups of 4 keep the planning under a millisecond and
+    # still let it reorder the joins of a filter.
+    config["OPTIONS"] = {"options": "-c join_collapse_limit=4"}
     # Text search on Chinese depends on a UTF-8 character type, so test databases are made
     # from template0 with UTF-8 explicitly instead of inheriting whatever template1 has.
     config["TEST"] = {"CHARSET": "UTF8", "TEMPLATE": "template0"}

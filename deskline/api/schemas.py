@@ -11,7 +11,7 @@ from pydantic import ConfigDict, Field
 from deskline.accounts.models import User
 from deskline.desks.models import Desk, RequestField, RequestType, Status
 from deskline.tickets.models import Attachment, Comment, Ticket, TicketEvent
-from deskline.tickets.selectors import label_names
+from deskline.tickets.selectors import PersonRef, TicketRow, label_names
 
 
 class Strict(Schema):
@@ -153,6 +153,12 @@ def person(user: User | None) -> dict[str, str] | None:
     return {"email": user.email, "display_name": user.display_name}
 
 
+def person_ref(ref: PersonRef | None) -> dict[str, str] | None:
+    if ref is None:
+        return None
+    return {"email": ref.email, "display_name": ref.display_name}
+
+
 def desk_out(desk: Desk) -> dict[str, Any]:
     return {
         "key": desk.key,
@@ -209,6 +215,37 @@ def ticket_out(ticket: Ticket) -> dict[str, Any]:
         "resolved_at": ticket.resolved_at,
         "fields": ticket.fields,
         "version": ticket.version,
+    }
+
+
+def ticket_row_out(row: TicketRow) -> dict[str, Any]:
+    """The same shape as `ticket_out`, from a list row."""
+    return {
+        "key": row.key,
+        "desk": row.desk_key,
+        "request_type": {
+            "id": row.request_type_id,
+            "name": row.request_type_name,
+            "kind": row.request_type_kind,
+        },
+        "summary": row.summary,
+        "description": row.description,
+        "description_html": row.description_html,
+        "status": row.status_key,
+        "status_name": row.status_name,
+        "status_category": row.status_category,
+        "priority": row.priority,
+        "reporter": person_ref(row.reporter),
+        "assignee": person_ref(row.assignee),
+        "team": row.team_name,
+        "organization": row.organization_name,
+        "labels": row.labels,
+        "channel": row.channel,
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
+        "resolved_at": row.resolved_at,
+        "fields": row.fields,
+        "version": row.version,
     }
 
 

@@ -12,6 +12,19 @@ from django.utils.translation import gettext_lazy as _
 from deskline.accounts.models import Team
 
 
+def translated_value(
+    translations: dict[str, dict[str, str]] | None,
+    attribute: str,
+    default: str,
+    language: str | None = None,
+) -> str:
+    """`attribute` in `language` (the active one by default) from a `translations` mapping, or
+    `default`; for rows read as values, without a model instance."""
+    language = (language or get_language() or "en").lower()
+    value = translations.get(language, {}).get(attribute) if translations else None
+    return str(value) if value else str(default)
+
+
 class Translatable(models.Model):
     """Names and descriptions an admin writes in more than one language.
 
@@ -24,9 +37,7 @@ class Translatable(models.Model):
         abstract = True
 
     def translated(self, attribute: str, language: str | None = None) -> str:
-        language = (language or get_language() or "en").lower()
-        value = self.translations.get(language, {}).get(attribute) if self.translations else None
-        return str(value) if value else str(getattr(self, attribute))
+        return translated_value(self.translations, attribute, getattr(self, attribute), language)
 
 
 desk_key_validator = RegexValidator(

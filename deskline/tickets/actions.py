@@ -21,7 +21,14 @@ from deskline.core.errors import Conflict, DomainError, NotFound, PermissionDeni
 from deskline.core.markdown import render_markdown
 from deskline.core.time import now
 from deskline.desks.fields import clean_field_values
-from deskline.desks.models import Desk, FieldType, RequestType, Status, StatusCategory
+from deskline.desks.models import (
+    Desk,
+    FieldType,
+    RequestField,
+    RequestType,
+    Status,
+    StatusCategory,
+)
 from deskline.tickets.access import is_agent_of
 from deskline.tickets.attachments import check_upload
 from deskline.tickets.models import (
@@ -118,9 +125,11 @@ def _team_for_desk(team: Any, desk: Desk) -> Team:
     return candidate
 
 
-def _attachment_ids_in(request_type: RequestType, fields: Mapping[str, Any]) -> list[int]:
+def _attachment_ids_in(
+    request_fields: Sequence[RequestField], fields: Mapping[str, Any]
+) -> list[int]:
     ids: list[int] = []
-    for field in request_type.fields.all():
+    for field in request_fields:
         if field.field_type == FieldType.ATTACHMENT and field.key in fields:
             ids.extend(fields[field.key])
     return ids
@@ -208,7 +217,7 @@ def ticket_create(
     request_fields = list(request_type.fields.all())
     cleaned_fields = clean_field_values(request_fields, fields)
     attachments = _claim_attachments(
-        actor, _attachment_ids_in(request_type, cleaned_fields), "fields"
+        actor, _attachment_ids_in(request_fields, cleaned_fields), "fields"
     )
     initial = Status.objects.filter(desk=desk, is_initial=True).first()
     if initial is None:
@@ -236,7 +245,7 @@ def ticket_create(
             description=cleaned_description,
             description_html=render_markdown(cleaned_description),
             reporter=reporter,
-            organization_id=reporter.organization_id,
+            organization=reporter.organization,
             is_shared_with_organization=is_shared_with_organization,
             priority=cleaned_priority,
             status=initial,
@@ -320,16 +329,14 @@ def ticket_update(
         given = changes["fields"]
         if not isinstance(given, Mapping):
             raise _field_error("fields", _("Fields must be an object."), "invalid_fields")
-        cleaned = clean_field_values(ticket.request_type.fields.all(), given, partial=True)
+        request_fields = list(ticket.request_type.fields.all())
+        cleaned = clean_field_values(request_fields, given, partial=True)
         merged = {**ticket.fields, **cleaned}
         for key, value in given.items():
             if value in (None, "", []):
                 merged.pop(key, None)
-        new_ids = [
-            i
-            for i in _attachment_ids_in(ticket.request_type, cleaned)
-            if i not in _attachment_ids_in(ticket.request_type, ticket.fields)
-        ]
+        already = set(_attachment_ids_in(request_fields, ticket.fields))
+        new_ids = [i for i in _attachment_ids_in(request_fields, cleaned) if i not in already]
         attachments = _claim_attachments(actor, new_ids, "fields")
         new["fields"] = merged
     if "labels" in changes:

@@ -26,6 +26,7 @@ from deskline.api.schemas import (
     event_out,
     status_out,
     ticket_out,
+    ticket_row_out,
 )
 from deskline.core.errors import NotFound, ValidationFailed
 from deskline.desks.models import RequestType
@@ -76,7 +77,9 @@ def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> Any:
             code="unknown_desk",
             fields={"desk": [_("There is no desk with this key.")]},
         ) from None
-    request_types = RequestType.objects.filter(desk=desk, is_active=True)
+    request_types = RequestType.objects.filter(desk=desk, is_active=True).select_related(
+        "default_team"
+    )
     if isinstance(payload.request_type, int):
         request_type = request_types.filter(pk=payload.request_type).first()
     else:
@@ -99,7 +102,9 @@ def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> Any:
         labels=payload.labels,
         channel=Channel.API,
     )
-    return prebuilt(ticket_out(selectors.ticket_detail(access_ticket(user, ticket.key))), 201)
+    # The creator may always read what they raised, and the action returns the ticket with its
+    # desk, type, status, people and team attached: no need to read it back.
+    return prebuilt(ticket_out(selectors.ticket_detail(ticket)), 201)
 
 
 @router.get("/tickets", response={200: TicketPage, **ERRORS})
@@ -132,7 +137,9 @@ def list_tickets(
         created_before=_utc(created_before),
     )
     page = selectors.ticket_list(user=caller(request), filters=filters, cursor=cursor, limit=limit)
-    return prebuilt({"items": [ticket_out(t) for t in page.items], "next_cursor": page.next_cursor})
+    return prebuilt(
+        {"items": [ticket_row_out(row) for row in page.items], "next_cursor": page.next_cursor}
+    )
 
 
 @router.get("/tickets/{key}", response={200: TicketOut, **ERRORS})
