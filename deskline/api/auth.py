@@ -20,11 +20,12 @@ class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         if not token or len(token) > 200:
             return None
-        found = (
+        found_rows = (
             ApiToken.objects.select_related("user", "user__organization")
             .filter(token_hash=hash_token(token), user__is_active=True)
-            .first()
+            .order_by()[:1]
         )
+        found = next(iter(found_rows), None)
         if found is None:
             return None
         moment = now()

@@ -18,10 +18,10 @@ def served_desk_ids(user: User) -> frozenset[int]:
     if not user.is_agent:
         ids: frozenset[int] = frozenset()
     elif user.is_site_admin:
-        ids = frozenset(Desk.objects.values_list("id", flat=True))
+        ids = frozenset(Desk.objects.order_by().values_list("id", flat=True))
     else:
         ids = frozenset(
-            Desk.objects.filter(teams__members=user).values_list("id", flat=True).distinct()
+            Desk.teams.through.objects.filter(team__members=user).values_list("desk_id", flat=True)
         )
     user._served_desk_ids = ids  # type: ignore[attr-defined]  # per-request memo
     return ids

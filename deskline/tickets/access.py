@@ -73,13 +73,14 @@ def access_ticket(user: User, key: str, *, write: bool = False) -> Ticket:
     desks or other people's requests reveal nothing.
     """
     normalized = parse_ticket_key(key)
-    ticket = (
+    found = (
         Ticket.objects.select_related(
             "desk", "request_type", "status", "reporter", "assignee", "team", "organization"
         )
         .filter(key=normalized)
-        .first()
+        .order_by()[:1]
     )
+    ticket = next(iter(found), None)
     if ticket is None or not can_view(user, ticket):
         raise NotFound(_("There is no ticket with this key."), code="ticket_not_found")
     if write and not ticket.desk.is_active and not is_agent_of(user, ticket):

@@ -165,20 +165,25 @@ def _bad_filter(name: str, message: Message) -> ValidationFailed:
 def _apply_filters(
     user: User, queryset: QuerySet[Ticket], filters: TicketFilters
 ) -> QuerySet[Ticket]:
-    desk: Desk | None = None
+    desk_id: int | None = None
     if filters.desk:
-        desk = Desk.objects.filter(key=filters.desk.strip().upper()).first()
-        if desk is None:
+        desk_id = (
+            Desk.objects.filter(key=filters.desk.strip().upper())
+            .order_by()
+            .values_list("id", flat=True)
+            .first()
+        )
+        if desk_id is None:
             raise ValidationFailed(
                 _("There is no desk with this key."),
                 code="unknown_desk",
                 fields={"desk": [_("There is no desk with this key.")]},
             )
-        queryset = queryset.filter(desk_id=desk.pk)
+        queryset = queryset.filter(desk_id=desk_id)
     if filters.status:
-        statuses = Status.objects.filter(key=filters.status.strip())
-        if desk is not None:
-            statuses = statuses.filter(desk=desk)
+        statuses = Status.objects.filter(key=filters.status.strip()).order_by()
+        if desk_id is not None:
+            statuses = statuses.filter(desk_id=desk_id)
         status_ids = list(statuses.values_list("id", flat=True))
         if not status_ids:
             raise _bad_filter("status", _("No desk has a status with this key."))
