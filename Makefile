@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: messages run test bench lint typecheck migrations-check test-sqlite test-postgres bootstrap clean
+.PHONY: messages assets browser run test bench lint typecheck migrations-check test-sqlite test-postgres bootstrap clean
 
 bootstrap: $(STAMP)
 
@@ -18,6 +18,18 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
 	@touch $(STAMP)
 
+# Front-end libraries come from the npm registry, pinned by package-lock.json, never committed.
+NODE_STAMP := node_modules/.installed
+assets: $(NODE_STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $(NODE_STAMP)
+
+# Browser tests drive Debian's Chromium; install it when the machine does not have it.
+browser:
+	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
+
 # Translations are compiled from the committed .po files whenever they change.
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard deskline/locale/*/LC_MESSAGES/django.po))
 %.mo: %.po
@@ -25,7 +37,7 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard deskline/locale/*/LC_MESSAGES/django
 
 messages: $(STAMP) $(MO_FILES)
 
-run: bootstrap messages
+run: bootstrap messages assets
 	$(BIN)/deskline migrate --noinput
 	$(BIN)/deskline collectstatic --noinput --verbosity 0
 	$(BIN)/deskline demo
@@ -48,11 +60,11 @@ typecheck: bootstrap
 migrations-check: bootstrap
 	env -u DATABASE_URL $(BIN)/deskline makemigrations --check --dry-run
 
-test-sqlite: bootstrap messages
+test-sqlite: bootstrap messages assets browser
 	env -u DATABASE_URL $(BIN)/pytest
 
 # Runs only when DATABASE_URL points at PostgreSQL; .ci/run always sets it.
-test-postgres: bootstrap messages
+test-postgres: bootstrap messages assets browser
 	@if [ -n "$$DATABASE_URL" ]; then \
 	  echo "== the suite again on $${DATABASE_URL%%@*}@..."; \
 	  $(BIN)/pytest; \
@@ -64,4 +76,4 @@ bench: bootstrap
 	$(BIN)/python -m deskline.bench
 
 clean:
-	rm -rf $(VENV) var/test-* .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules var/test-* .mypy_cache .ruff_cache

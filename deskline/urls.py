@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from deskline.api.v1 import api, unknown_endpoint
 
@@ -7,4 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<path>.*)$", unknown_endpoint),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("agent/", include("deskline.workspace.urls")),
+    path("", include("deskline.portal.urls")),
 ]

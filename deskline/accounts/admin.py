@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from deskline.accounts.models import ApiToken, Organization, Team, User
+from deskline.accounts.models import ApiToken, Organization, SiteSettings, Team, User
 
 
 @admin.register(User)
@@ -49,3 +49,14 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
 
     def has_add_permission(self, request: object) -> bool:
         return False  # tokens are shown once, by `deskline token create`
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin[SiteSettings]):
+    list_display = ("__str__", "allow_self_signup")
+
+    def has_add_permission(self, request: object) -> bool:
+        return not SiteSettings.objects.exists()
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False

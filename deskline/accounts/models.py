@@ -163,3 +163,29 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user.email})"
+
+
+class SiteSettings(models.Model):
+    """Choices a site admin makes for the whole help center; there is one row (see `current`)."""
+
+    allow_self_signup = models.BooleanField(
+        _("allow self sign-up"),
+        default=False,
+        help_text=_("Let visitors create their own customer account from the sign-in page."),
+    )
+    help_center_title = models.CharField(
+        _("help center title"), max_length=120, blank=True, default=""
+    )
+
+    class Meta:
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
+
+    def __str__(self) -> str:
+        return str(_("Site settings"))
+
+    @classmethod
+    def current(cls) -> SiteSettings:
+        """The one row, made with the defaults the first time it is asked for."""
+        settings, _created = cls.objects.get_or_create(pk=1)
+        return settings

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from deskline.desks.models import Desk, RequestField, RequestType, Status
+from deskline.desks.models import Desk, RequestField, RequestType, ShortLink, Status
 
 
 class StatusInline(admin.TabularInline[Status, Desk]):
@@ -45,3 +45,11 @@ class RequestTypeAdmin(admin.ModelAdmin[RequestType]):
     list_filter = ("desk", "kind", "is_active")
     search_fields = ("name",)
     inlines = (RequestFieldInline,)
+
+
+@admin.register(ShortLink)
+class ShortLinkAdmin(admin.ModelAdmin[ShortLink]):
+    list_display = ("__str__", "desk", "request_type")
+    list_select_related = ("desk", "request_type")
+    autocomplete_fields = ("request_type",)
+    search_fields = ("slug",)

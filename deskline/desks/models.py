@@ -190,3 +190,43 @@ class RequestField(Translatable):
 
     def __str__(self) -> str:
         return self.label
+
+
+short_link_validator = RegexValidator(
+    r"^[a-z0-9][a-z0-9-]{0,39}$",
+    _("Use 1 to 40 lower-case letters, digits or hyphens, starting with a letter or digit."),
+)
+
+
+class ShortLink(models.Model):
+    """A vanity address of the help center, e.g. /go/ithelp -> the IT desk (or one form)."""
+
+    slug = models.CharField(
+        _("short name"), max_length=40, unique=True, validators=[short_link_validator]
+    )
+    desk = models.ForeignKey(
+        Desk, on_delete=models.CASCADE, related_name="short_links", verbose_name=_("desk")
+    )
+    request_type = models.ForeignKey(
+        RequestType,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="short_links",
+        verbose_name=_("request type"),
+        help_text=_("Optional: open this request form instead of the desk's page."),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("short link")
+        verbose_name_plural = _("short links")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(slug__regex=r"^[a-z0-9][a-z0-9-]{0,39}$"), name="short_link_slug_format"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"/go/{self.slug}"
