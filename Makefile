@@ -26,9 +26,12 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $(NODE_STAMP)
 
-# Browser tests drive Debian's Chromium; install it when the machine does not have it.
+# Browser tests drive Debian's Chromium, with a CJK font so that Chinese pages (and their
+# screenshots) show characters; install them when the machine does not have them.
 browser:
-	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
+	@test -x /usr/bin/chromium -a -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc || { \
+	  apt-get install -y -qq chromium fonts-wqy-microhei || \
+	  { apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei; }; }
 
 # Translations are compiled from the committed .po files whenever they change.
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard deskline/locale/*/LC_MESSAGES/django.po))

@@ -27,6 +27,7 @@ class Scratch:
     url: str
     env: dict[str, str]
     token: str
+    session_cookie: str
     request_type_id: int
     last_numbers: dict[str, int]
     seed_seconds: float
@@ -98,5 +99,23 @@ def prepare(label: str, url: str, tickets: int) -> Scratch:
     seconds = time.monotonic() - started
     print(f"   {output.strip().splitlines()[-1]} (command: {seconds:.1f} s)", flush=True)
     token = _run(env, "token", "create", "--email", BENCH_AGENT, "--name", "bench").strip()
+    session = _run(env, "shell", "-c", SIGN_IN.format(email=BENCH_AGENT)).strip().splitlines()[-1]
     request_type, last_numbers = _facts(url)
-    return Scratch(label, url, env, token, request_type, last_numbers, seconds)
+    return Scratch(
+        label, url, env, token, f"sessionid={session}", request_type, last_numbers, seconds
+    )
+
+
+# The workspace rows load HTML pages as the bench agent, signed in as a browser would be.
+SIGN_IN = """
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from deskline.accounts.models import User
+user = User.objects.get(email="{email}")
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.create()
+print(session.session_key)
+"""

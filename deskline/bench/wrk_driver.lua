@@ -1,8 +1,9 @@
 -- One benchmark row for wrk: `wrk -t1 -c8 -d20s -s wrk_driver.lua URL -- MODE LIMIT TOKEN ARG`.
 --
--- MODE is create, list, detail or search; LIMIT bounds the responses (wrk's -d bounds the time).
--- ARG: create "DESK:REQUEST_TYPE_ID"; list a path with its query; detail "DESK:LAST_NUMBER,...";
--- search "word,word,...".
+-- MODE is create, list, detail, search, page or ticketpage; LIMIT bounds the responses (wrk's -d
+-- bounds the time). ARG: create "DESK:REQUEST_TYPE_ID"; list and page a path with its query;
+-- detail and ticketpage "DESK:LAST_NUMBER,..."; search "word,word,...". TOKEN is an API token,
+-- or "sessionid=..." for the HTML pages, which are signed in with a session cookie.
 -- When LIMIT responses have arrived the thread stops and writes BENCH-STOPPED to stderr, so the
 -- caller can interrupt wrk instead of waiting out -d (wrk sleeps for the whole duration). wrk's
 -- own duration is then too long, so request rates are timed here with a monotonic clock.
@@ -43,6 +44,9 @@ function init(args)
   local mode, token, arg = args[1], args[3], args[4] or ""
   limit = tonumber(args[2])
   local headers = { ["Authorization"] = "Bearer " .. token, ["Accept"] = "application/json" }
+  if string.sub(token, 1, 10) == "sessionid=" then
+    headers = { ["Cookie"] = token, ["Accept"] = "text/html" }
+  end
   if mode == "create" then
     local desk, request_type = string.match(arg, "([^:]+):(%d+)")
     headers["Content-Type"] = "application/json"
@@ -53,10 +57,12 @@ function init(args)
         desk, request_type, sent)
       return wrk.format("POST", "/api/v1/tickets", headers, body)
     end
-  elseif mode == "list" then
+  elseif mode == "list" or mode == "page" then
     local request = wrk.format("GET", arg, headers)
     make = function() return request end
-  elseif mode == "detail" then
+  elseif mode == "detail" or mode == "ticketpage" then
+    local prefix = mode == "detail" and "/api/v1/tickets/" or "/agent/tickets/"
+    local suffix = mode == "detail" and "" or "/"
     local desks, numbers = {}, {}
     for _, item in ipairs(split(arg, ",")) do
       local desk, last = string.match(item, "([^:]+):(%d+)")
@@ -66,7 +72,7 @@ function init(args)
     make = function()
       local i = math.random(#desks)
       local key = desks[i] .. "-" .. math.random(numbers[i])
-      return wrk.format("GET", "/api/v1/tickets/" .. key, headers)
+      return wrk.format("GET", prefix .. key .. suffix, headers)
     end
   elseif mode == "search" then
     local words = split(arg, ",")
