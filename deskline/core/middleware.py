@@ -5,6 +5,7 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -16,7 +17,11 @@ class UserTimeZoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        name = getattr(getattr(request, "user", None), "time_zone", "") or ""
+        # Without a session cookie nobody is signed in: do not load the lazy user at all (the
+        # API authenticates with tokens and sets its own user later).
+        signed_in = settings.SESSION_COOKIE_NAME in request.COOKIES
+        user = getattr(request, "user", None) if signed_in else None
+        name = getattr(user, "time_zone", "") or ""
         try:
             timezone.activate(zoneinfo.ZoneInfo(name)) if name else timezone.deactivate()
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
