@@ -26,7 +26,7 @@ def _zone_seen_by_view(user: object, *, cookie: bool = True) -> str:
     request = RequestFactory().get("/")
     if cookie:
         request.COOKIES["sessionid"] = "x"
-    request.user = user  # type: ignore[attr-defined]
+    request.user = user  # type: ignore[assignment]  # a stand-in person, no database
     UserTimeZoneMiddleware(view)(request)
     return seen[0]
 
