@@ -60,3 +60,64 @@ def customer_get_or_create(*, email: str, display_name: str = "") -> User:
     user.set_unusable_password()
     user.save()
     return user
+
+
+def customer_sign_up(
+    *, email: str, display_name: str, password: str, locale: str = "", time_zone: str = ""
+) -> User:
+    """Create a customer account from the help center's sign-up page.
+
+    Only when the site admin allows self sign-up. An address that already has an account (even
+    one made for a request raised by e-mail) is refused: its owner sets a password by a reset,
+    which proves they read that mailbox.
+    """
+    # Imported here so that this function is only appended to the module.
+    from django.contrib.auth.password_validation import validate_password
+    from django.db import IntegrityError
+
+    from deskline.accounts.models import Locale, SiteSettings, validate_time_zone
+    from deskline.core.errors import Message, PermissionDenied
+
+    if not SiteSettings.current().allow_self_signup:
+        raise PermissionDenied(
+            _("This help center does not take new accounts."), code="signup_closed"
+        )
+    taken = _("An account with this e-mail address exists. Sign in, or reset its password.")
+    errors: dict[str, list[Message]] = {}
+    cleaned_email = ""
+    try:
+        cleaned_email = normalize_email(email)
+    except ValidationFailed as error:
+        errors.update(error.fields)
+    cleaned_name = " ".join((display_name or "").split())
+    if not cleaned_name:
+        errors["display_name"] = [_("Enter your name.")]
+    elif len(cleaned_name) > 150:
+        errors["display_name"] = [_("Keep your name under 150 characters.")]
+    candidate = User(email=cleaned_email, display_name=cleaned_name, role=Role.CUSTOMER)
+    try:
+        validate_password(password or "", user=candidate)
+    except DjangoValidationError as error:
+        errors["password"] = list(error.messages)
+    if cleaned_email and User.objects.filter(email=cleaned_email).exists():
+        errors["email"] = [taken]
+    if errors:
+        raise ValidationFailed(
+            _("Some fields are not filled in correctly."), code="invalid_signup", fields=errors
+        )
+    candidate.locale = locale if locale in Locale.values else Locale.ENGLISH
+    candidate.time_zone = "UTC"
+    if time_zone:
+        try:
+            validate_time_zone(time_zone)
+            candidate.time_zone = time_zone
+        except DjangoValidationError:
+            pass
+    candidate.set_password(password)
+    try:
+        with transaction.atomic():
+            candidate.save()
+    except IntegrityError:
+        # Someone signed up with the same address a moment ago.
+        raise ValidationFailed(taken, code="email_taken", fields={"email": [taken]}) from None
+    return candidate

@@ -1,12 +1,45 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from deskline.portal import views
+from deskline.portal import account_views, request_views, views
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("go/<str:slug>", views.short_link, name="short_link"),
+    path("go/<str:slug>/", views.short_link),
+    path("desks/<str:desk_key>/", views.desk, name="desk"),
+    path(
+        "desks/<str:desk_key>/new/<int:request_type_id>/",
+        views.raise_request,
+        name="raise_request",
+    ),
+    path("requests/", request_views.request_list, name="requests"),
+    path("requests/<str:key>/", request_views.request_detail, name="request"),
+    path("requests/<str:key>/comments/", request_views.add_comment, name="comment"),
+    path("requests/<str:key>/status/", request_views.transition, name="transition"),
+    path(
+        "requests/<str:key>/files/<int:attachment_id>/",
+        request_views.attachment,
+        name="attachment",
+    ),
+    path("accounts/login/", account_views.sign_in, name="login"),
+    path("accounts/logout/", account_views.sign_out, name="logout"),
+    path("accounts/signup/", account_views.sign_up, name="signup"),
+    path("accounts/password-reset/", account_views.password_reset, name="password_reset"),
+    path(
+        "accounts/password-reset/sent/",
+        account_views.password_reset_done,
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        account_views.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        account_views.password_reset_complete,
+        name="password_reset_complete",
+    ),
 ]

@@ -1,0 +1,226 @@
+"""The help center's request pages: my requests, one request, its conversation and actions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from deskline.accounts.models import User
+from deskline.core.errors import Conflict, PermissionDenied, ValidationFailed
+from deskline.desks.models import FieldType, RequestField
+from deskline.portal.forms import CommentForm
+from deskline.portal.http import error_pages, is_htmx
+from deskline.tickets import help_center, selectors
+from deskline.tickets.access import access_ticket
+from deskline.tickets.actions import attachment_upload, ticket_comment, ticket_transition
+from deskline.tickets.models import Attachment, Ticket
+
+LIST_PAGE = 25
+CONVERSATION_PAGE = 100
+
+# The status filter of the lists: what a customer means, as status categories.
+STATUS_FILTERS: dict[str, tuple[Any, str]] = {
+    "open": (gettext_lazy("Open"), "new,in_progress,waiting"),
+    "waiting": (gettext_lazy("Waiting for me"), "waiting"),
+    "resolved": (gettext_lazy("Resolved"), "done"),
+}
+SCOPES = ("mine", "organization")
+
+
+@login_required
+@error_pages
+def request_list(request: HttpRequest) -> HttpResponse:
+    """My requests, or those shared with my organization, newest first, a page at a time."""
+    user: User = request.user  # type: ignore[assignment]  # login_required
+    scope = request.GET.get("scope", "mine")
+    if scope not in SCOPES or (scope == "organization" and user.organization_id is None):
+        scope = "mine"
+    status = request.GET.get("status", "")
+    if status not in STATUS_FILTERS:
+        status = ""
+    query = request.GET.get("q", "").strip()
+    cursor = request.GET.get("cursor") or None
+    categories = STATUS_FILTERS[status][1] if status else None
+    error = ""
+    page = selectors.Page(items=[], next_cursor=None)
+    try:
+        if scope == "organization":
+            page = help_center.shared_with_organization(
+                user=user, status_category=categories, q=query, cursor=cursor, limit=LIST_PAGE
+            )
+        else:
+            filters = selectors.TicketFilters(reporter="me", status_category=categories, q=query)
+            page = selectors.ticket_list(user=user, filters=filters, cursor=cursor, limit=LIST_PAGE)
+    except ValidationFailed as failure:
+        error = str(failure.message)
+    return render(
+        request,
+        "portal/requests.html",
+        {
+            "page": page,
+            "scope": scope,
+            "status": status,
+            "status_filters": [(key, label) for key, (label, _c) in STATUS_FILTERS.items()],
+            "query": query,
+            "cursor": cursor,
+            "error": error,
+            "has_organization": user.organization_id is not None,
+            "nav": "requests",
+        },
+        status=400 if error else 200,
+    )
+
+
+@dataclass(frozen=True)
+class FieldValue:
+    """One answer of the request form, ready to show."""
+
+    label: str
+    text: str
+    files: list[Attachment]
+
+
+def _field_values(
+    request_fields: list[RequestField], values: dict[str, Any], files: dict[int, Attachment]
+) -> list[FieldValue]:
+    shown: list[FieldValue] = []
+    for field in request_fields:
+        if field.key not in values:
+            continue
+        value = values[field.key]
+        label = field.translated("label")
+        if field.field_type == FieldType.ATTACHMENT:
+            ids = value if isinstance(value, list) else [value]
+            shown.append(FieldValue(label, "", [files[i] for i in ids if i in files]))
+        elif field.field_type == FieldType.CHECKBOX:
+            shown.append(FieldValue(label, _("Yes") if value else _("No"), []))
+        elif isinstance(value, list):
+            shown.append(FieldValue(label, ", ".join(str(item) for item in value), []))
+        else:
+            shown.append(FieldValue(label, str(value), []))
+    return shown
+
+
+def _conversation_context(
+    request: HttpRequest, user: User, ticket: Ticket, comment_form: CommentForm
+) -> dict[str, Any]:
+    comments = selectors.ticket_comments(user=user, ticket=ticket).prefetch_related(
+        Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
+    )
+    rows, later = selectors.oldest_first_page(
+        comments, limit=CONVERSATION_PAGE, cursor=request.GET.get("after") or None
+    )
+    return {
+        "ticket": ticket,
+        "comments": rows,
+        "later": later,
+        "comment_form": comment_form,
+        "nav": "requests",
+    }
+
+
+def _detail(
+    request: HttpRequest, user: User, ticket: Ticket, comment_form: CommentForm, status: int = 200
+) -> HttpResponse:
+    ticket = selectors.ticket_detail(ticket)
+    files = {a.pk: a for a in help_center.ticket_attachments(user=user, ticket=ticket)}
+    resolve_to, reopen_to = help_center.done_and_open_targets(user=user, ticket=ticket)
+    context = _conversation_context(request, user, ticket, comment_form)
+    context.update(
+        {
+            "field_values": _field_values(
+                list(ticket.request_type.fields.order_by("position", "id")), ticket.fields, files
+            ),
+            "resolve_to": resolve_to,
+            "reopen_to": reopen_to,
+        }
+    )
+    return render(request, "portal/request.html", context, status=status)
+
+
+@login_required
+@error_pages
+def request_detail(request: HttpRequest, key: str) -> HttpResponse:
+    """One request: its details, answers and public conversation. Others' requests are 404."""
+    user: User = request.user  # type: ignore[assignment]  # login_required
+    ticket = access_ticket(user, key)
+    if ticket.key != key:
+        return redirect("portal:request", key=ticket.key)
+    return _detail(request, user, ticket, CommentForm())
+
+
+@login_required
+@require_POST
+@error_pages
+def add_comment(request: HttpRequest, key: str) -> HttpResponse:
+    """Reply on a request, with files; htmx gets the conversation back, others a redirect."""
+    user: User = request.user  # type: ignore[assignment]  # login_required
+    ticket = access_ticket(user, key, write=True)
+    form = CommentForm(request.POST, request.FILES)
+    added = False
+    if form.is_valid():
+        try:
+            ids = [
+                attachment_upload(
+                    actor=user, filename=upload.name or "", content=upload.file, size=upload.size
+                ).pk
+                for upload in form.cleaned_data["attachments"]
+            ]
+            ticket_comment(
+                actor=user, ticket=ticket, body=form.cleaned_data["body"], attachment_ids=ids
+            )
+            added = True
+        except ValidationFailed as error:
+            form.add_domain_errors(error, form.ERROR_NAMES)
+    if is_htmx(request):
+        context = _conversation_context(request, user, ticket, CommentForm() if added else form)
+        context["notice"] = _("Your comment was added.") if added else ""
+        return render(request, "portal/_conversation.html", context)
+    if added:
+        messages.success(request, _("Your comment was added."))
+        return redirect(reverse("portal:request", kwargs={"key": ticket.key}) + "#conversation")
+    return _detail(request, user, ticket, form, status=400)
+
+
+@login_required
+@require_POST
+@error_pages
+def transition(request: HttpRequest, key: str) -> HttpResponse:
+    """Mark a request as resolved, or reopen it."""
+    user: User = request.user  # type: ignore[assignment]  # login_required
+    ticket = access_ticket(user, key, write=True)
+    try:
+        moved = ticket_transition(actor=user, ticket=ticket, status=request.POST.get("status", ""))
+    except (ValidationFailed, PermissionDenied, Conflict) as error:
+        messages.error(request, str(error.message))
+    else:
+        if moved.status_category == "done":
+            messages.success(request, _("Marked as resolved."))
+        else:
+            messages.success(request, _("Reopened. We will look at it again."))
+    return redirect("portal:request", key=ticket.key)
+
+
+@login_required
+@error_pages
+def attachment(request: HttpRequest, key: str, attachment_id: int) -> FileResponse:
+    """Download a file of a request the person may read (never one of an internal note)."""
+    user: User = request.user  # type: ignore[assignment]  # login_required
+    ticket = access_ticket(user, key)
+    found = help_center.ticket_attachment(user=user, ticket=ticket, attachment_id=attachment_id)
+    return FileResponse(
+        found.file.open("rb"),
+        as_attachment=True,
+        filename=found.filename,
+        content_type=found.content_type,
+    )

@@ -1,0 +1,145 @@
+"""Reads the customer help center needs that the general ticket selectors do not offer.
+
+The help center is open to visitors who have not signed in, so its desk reads take an anonymous
+user too; its request lists reuse the row shape and keyset paging of `tickets.selectors`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from deskline.accounts.models import User
+from deskline.core.errors import NotFound
+from deskline.desks.models import (
+    Desk,
+    RequestField,
+    RequestType,
+    ShortLink,
+    Status,
+    StatusCategory,
+)
+from deskline.desks.selectors import desks_for_user
+from deskline.tickets import selectors
+from deskline.tickets.access import is_agent_of, visible_tickets
+from deskline.tickets.models import Attachment, Ticket
+
+
+def _visitor_desks(user: Any) -> QuerySet[Desk]:
+    if getattr(user, "is_authenticated", False):
+        return desks_for_user(user)
+    return Desk.objects.filter(is_active=True)
+
+
+def help_center_desks(user: Any) -> list[Desk]:
+    """The desks a visitor (signed in or not) may use, in order, each with its active request
+    types attached as `help_center_request_types`: two queries, however many desks."""
+    active_types = RequestType.objects.filter(is_active=True).order_by("position", "id")
+    return list(
+        _visitor_desks(user)
+        .order_by("position", "key")
+        .prefetch_related(
+            Prefetch("request_types", queryset=active_types, to_attr="help_center_request_types")
+        )
+    )
+
+
+def help_center_desk(user: Any, key: str) -> Desk:
+    """One desk the visitor may use, by key (any case), or NotFound."""
+    desk = _visitor_desks(user).filter(key=str(key).upper()).first()
+    if desk is None:
+        raise NotFound(_("There is no desk with this key."), code="unknown_desk")
+    return desk
+
+
+def request_type_for_form(desk: Desk, request_type_id: int) -> RequestType:
+    """An active request type of `desk` with its form fields in order, or NotFound."""
+    request_type = (
+        RequestType.objects.filter(desk=desk, pk=request_type_id, is_active=True)
+        .prefetch_related(
+            Prefetch("fields", queryset=RequestField.objects.order_by("position", "id"))
+        )
+        .first()
+    )
+    if request_type is None:
+        raise NotFound(_("This desk has no such request type."), code="unknown_request_type")
+    return request_type
+
+
+def short_link_target(slug: str) -> ShortLink:
+    """The short link called `slug`, with its desk and request type, or NotFound."""
+    link = (
+        ShortLink.objects.select_related("desk", "request_type")
+        .filter(slug=str(slug).strip().lower())
+        .first()
+    )
+    if link is None:
+        raise NotFound(_("There is no short link with this name."), code="unknown_short_link")
+    return link
+
+
+def shared_with_organization(
+    *,
+    user: User,
+    status_category: str | None = None,
+    q: str | None = None,
+    cursor: str | None = None,
+    limit: int = selectors.DEFAULT_PAGE,
+) -> selectors.Page:
+    """Requests shared with `user`'s organization, newest first, one keyset page at a time.
+
+    Rows, filters and cursors are exactly those of `selectors.ticket_list`.
+    """
+    selectors.check_page_limit(limit)
+    if user.organization_id is None:
+        return selectors.Page(items=[], next_cursor=None)
+    queryset = visible_tickets(user).filter(
+        organization_id=user.organization_id, is_shared_with_organization=True
+    )
+    filters = selectors.TicketFilters(status_category=status_category, q=q)
+    queryset = selectors._apply_filters(user, queryset, filters)
+    if cursor:
+        queryset = queryset.filter(id__lt=selectors.decode_cursor(cursor))
+    rows = list(queryset.order_by("-id").values(*selectors.LIST_COLUMNS)[: limit + 1])
+    next_cursor = selectors.encode_cursor(rows[limit - 1]["id"]) if len(rows) > limit else None
+    rows = rows[:limit]
+    labels = selectors._label_names_of([row["id"] for row in rows])
+    return selectors.Page(
+        items=[selectors._ticket_row(row, labels[row["id"]]) for row in rows],
+        next_cursor=next_cursor,
+    )
+
+
+def _readable_attachments(user: User, ticket: Ticket) -> QuerySet[Attachment]:
+    attachments = Attachment.objects.filter(ticket=ticket).order_by("id")
+    if not is_agent_of(user, ticket):
+        # Files of internal notes are as private as the notes themselves.
+        attachments = attachments.exclude(comment__is_public=False)
+    return attachments
+
+
+def ticket_attachments(*, user: User, ticket: Ticket) -> list[Attachment]:
+    """The files of an accessed ticket that `user` may download: customers never get the files
+    of internal notes."""
+    return list(_readable_attachments(user, ticket))
+
+
+def ticket_attachment(*, user: User, ticket: Ticket, attachment_id: int) -> Attachment:
+    """One file of an accessed ticket that `user` may download, or NotFound."""
+    attachment = _readable_attachments(user, ticket).filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound(_("There is no such file."), code="attachment_not_found")
+    return attachment
+
+
+def done_and_open_targets(*, user: User, ticket: Ticket) -> tuple[Status | None, Status | None]:
+    """The status "Mark as resolved" moves the ticket to and the one "Reopen" moves it to, each
+    None when that button should not be offered."""
+    available = selectors.ticket_transitions_available(user=user, ticket=ticket)
+    if ticket.status.category == StatusCategory.DONE:
+        reopen = next((s for s in available if s.category != StatusCategory.DONE), None)
+        return None, reopen
+    resolve = next((s for s in available if s.category == StatusCategory.DONE), None)
+    return resolve, None
