@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from django.core.files.base import ContentFile, File
@@ -550,3 +551,71 @@ def attachment_upload(
             attachment.file.delete(save=False)
             raise
     return attachment
+
+
+def ticket_transition_checked(
+    *, actor: User, ticket: Ticket, status: str, expected_version: int
+) -> Ticket:
+    """`ticket_transition`, refused with Conflict when someone changed the ticket since the
+    actor read version `expected_version` (a form opened before another agent's change)."""
+    with transaction.atomic():
+        current = (
+            Ticket.objects.select_for_update()
+            .filter(pk=ticket.pk)
+            .values_list("version", flat=True)
+        )
+        if next(iter(current), None) != expected_version:
+            raise Conflict(
+                _("Someone else changed this request; reload it and try again."),
+                code="version_conflict",
+            )
+        return ticket_transition(actor=actor, ticket=ticket, status=status)
+
+
+BULK_CHANGES = ("assignee", "priority", "status")
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    """What a bulk change did to one ticket: `error` is None when it was applied."""
+
+    key: str
+    error: DomainError | None
+
+    @property
+    def is_applied(self) -> bool:
+        return self.error is None
+
+
+def ticket_bulk_change(
+    *, actor: User, tickets: Sequence[Ticket], changes: Mapping[str, Any]
+) -> list[BulkOutcome]:
+    """Apply the same change (assignee, priority and/or status) to each ticket in turn.
+
+    Each ticket goes through `ticket_update` and `ticket_transition` in its own transaction, so
+    one that refuses (a transition its workflow does not allow, say) is reported and the others
+    still change. Bad `changes` themselves raise before anything is written.
+    """
+    unknown = sorted(set(changes) - set(BULK_CHANGES))
+    if unknown or not changes:
+        raise ValidationFailed(
+            _("Choose what to change: assignee, priority or status."),
+            code="invalid_bulk_change",
+            fields={"action": [_("Choose what to change.")]},
+        )
+    if "priority" in changes:
+        _clean_priority(changes["priority"])
+    updates = {name: value for name, value in changes.items() if name != "status"}
+    outcomes: list[BulkOutcome] = []
+    for ticket in tickets:
+        try:
+            with transaction.atomic():
+                if updates:
+                    ticket = ticket_update(actor=actor, ticket=ticket, changes=updates)
+                if "status" in changes:
+                    ticket_transition(actor=actor, ticket=ticket, status=changes["status"])
+        except DomainError as error:
+            outcomes.append(BulkOutcome(ticket.key, error))
+        else:
+            outcomes.append(BulkOutcome(ticket.key, None))
+    return outcomes

@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import Case, IntegerField, Model, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from deskline.accounts.models import Team, User
@@ -17,6 +17,7 @@ from deskline.desks.models import Desk, Status, StatusCategory, translated_value
 from deskline.search.backends import filter_tickets_by_text
 from deskline.tickets.access import is_agent_of, visible_tickets
 from deskline.tickets.models import Comment, Priority, Ticket, TicketEvent
+from deskline.tickets.queues import Queue, queue_tickets
 
 M = TypeVar("M", bound=Model)
 
@@ -327,3 +328,134 @@ def ticket_transitions_available(*, user: User, ticket: Ticket) -> list[Status]:
     if ticket.status.category == StatusCategory.DONE:
         return statuses
     return [status for status in statuses if status.category == StatusCategory.DONE]
+
+
+# --- The agent workspace: queue pages, related requests ------------------------------------
+
+QUEUE_SORTS = ("newest", "oldest", "updated", "priority")
+PRIORITY_RANK = {Priority.CRITICAL: 0, Priority.HIGH: 1, Priority.MEDIUM: 2, Priority.LOW: 3}
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What an agent narrows a queue to; empty values filter nothing."""
+
+    status: str | None = None
+    priority: str | None = None
+    team: str | None = None
+    assignee: str | None = None
+    request_type: int | None = None
+    q: str | None = None
+
+
+def _encode_sort_cursor(sort: str, row: dict[str, Any]) -> str:
+    if sort == "updated":
+        raw = f"u{row['updated_at'].isoformat()}|{row['id']}"
+    elif sort == "priority":
+        raw = f"p{PRIORITY_RANK.get(row['priority'], 9)}|{row['id']}"
+    else:
+        return encode_cursor(row["id"])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode_sort_cursor(sort: str, cursor: str) -> tuple[Any, int]:
+    """The (sort value, id) a cursor of this sort carries; ValidationFailed when it is not one."""
+    if sort in ("newest", "oldest"):
+        return None, decode_cursor(cursor)
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        prefix = "u" if sort == "updated" else "p"
+        if not raw.startswith(prefix):
+            raise ValueError(raw)
+        value, _sep, last_id = raw[1:].rpartition("|")
+        key: Any = datetime.datetime.fromisoformat(value) if sort == "updated" else int(value)
+        if isinstance(key, datetime.datetime) and key.tzinfo is None:
+            raise ValueError(raw)
+        number = int(last_id)
+        if number <= 0:
+            raise ValueError(raw)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise ValidationFailed(
+            _("The cursor is not one this list gave out."),
+            code="invalid_cursor",
+            fields={"cursor": [_("Use next_cursor from the previous page.")]},
+        ) from None
+    return key, number
+
+
+def queue_ticket_list(
+    *,
+    user: User,
+    queue: Queue,
+    filters: QueueFilters,
+    sort: str = "newest",
+    cursor: str | None = None,
+    limit: int = DEFAULT_PAGE,
+) -> Page:
+    """One keyset page of a workspace queue, filtered and sorted; a fixed number of queries.
+
+    Newest and oldest page along the primary key. Recently updated pages by (updated_at, id) and
+    priority by (rank, id), each with a cursor that carries both values.
+    """
+    check_page_limit(limit)
+    if sort not in QUEUE_SORTS:
+        raise _bad_filter("sort", _("Sort by newest, oldest, updated or priority."))
+    # Every queue is already limited to the desks `user` serves: no need to add visible_tickets.
+    queryset = queue_tickets(user, queue)
+    queryset = _apply_filters(
+        user,
+        queryset,
+        TicketFilters(
+            status=filters.status,
+            priority=filters.priority,
+            team=filters.team,
+            assignee=filters.assignee,
+            q=filters.q,
+        ),
+    )
+    if filters.request_type is not None:
+        queryset = queryset.filter(request_type_id=filters.request_type)
+    rank = Case(
+        *(When(priority=value, then=Value(number)) for value, number in PRIORITY_RANK.items()),
+        default=Value(9),
+        output_field=IntegerField(),
+    )
+    if sort == "priority":
+        queryset = queryset.annotate(priority_rank=rank)
+    if cursor:
+        key, last_id = _decode_sort_cursor(sort, cursor)
+        if sort == "newest":
+            queryset = queryset.filter(id__lt=last_id)
+        elif sort == "oldest":
+            queryset = queryset.filter(id__gt=last_id)
+        elif sort == "updated":
+            queryset = queryset.filter(Q(updated_at__lt=key) | Q(updated_at=key, id__lt=last_id))
+        else:
+            queryset = queryset.filter(
+                Q(priority_rank__gt=key) | Q(priority_rank=key, id__lt=last_id)
+            )
+    ordering = {
+        "newest": ("-id",),
+        "oldest": ("id",),
+        "updated": ("-updated_at", "-id"),
+        "priority": ("priority_rank", "-id"),
+    }[sort]
+    rows = list(queryset.order_by(*ordering).values(*LIST_COLUMNS)[: limit + 1])
+    next_cursor = _encode_sort_cursor(sort, rows[limit - 1]) if len(rows) > limit else None
+    rows = rows[:limit]
+    labels = _label_names_of([row["id"] for row in rows])
+    return Page(
+        items=[_ticket_row(row, labels[row["id"]]) for row in rows], next_cursor=next_cursor
+    )
+
+
+def related_tickets(*, user: User, ticket: Ticket, limit: int = 5) -> list[TicketRow]:
+    """The same reporter's other recent requests that `user` may see, newest first."""
+    rows = list(
+        visible_tickets(user)
+        .filter(reporter_id=ticket.reporter_id)
+        .exclude(pk=ticket.pk)
+        .order_by("-id")
+        .values(*LIST_COLUMNS)[:limit]
+    )
+    return [_ticket_row(row, []) for row in rows]

@@ -1,9 +1,22 @@
 from django.urls import path
 
-from deskline.workspace import views
+from deskline.workspace import ticket_views, views
 
 app_name = "workspace"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("sidebar/", views.sidebar, name="sidebar"),
+    path("preview/", views.preview, name="preview"),
+    path("queues/<slug:slug>/", views.queue, name="queue"),
+    path("queues/<slug:slug>/bulk/", views.bulk, name="bulk"),
+    path("tickets/<str:key>/", ticket_views.ticket_page, name="ticket"),
+    path("tickets/<str:key>/comments/", ticket_views.ticket_comment, name="ticket_comment"),
+    path("tickets/<str:key>/details/", ticket_views.ticket_details, name="ticket_details"),
+    path("tickets/<str:key>/transition/", ticket_views.ticket_transition, name="ticket_transition"),
+    path(
+        "tickets/<str:key>/assign-to-me/",
+        ticket_views.ticket_assign_to_me,
+        name="ticket_assign_to_me",
+    ),
 ]

@@ -1,10 +1,258 @@
-"""The agent workspace: thin views that call the same actions and selectors as the API."""
+"""The agent workspace: queues and their lists, bulk changes, and the sidebar's live counts.
+
+Thin function views (parse -> access -> action -> render) over the same actions and selectors as
+the API. The ticket page lives in `ticket_views`.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from deskline.accounts.models import User
+from deskline.core.errors import DomainError, NotFound, ValidationFailed
+from deskline.core.errors import PermissionDenied as DomainPermissionDenied
+from deskline.core.markdown import render_markdown
+from deskline.tickets import actions, queues, selectors
+from deskline.tickets.access import access_ticket
+from deskline.tickets.models import Priority, Ticket
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+SORT_LABELS = {
+    "newest": gettext_lazy("Newest first"),
+    "oldest": gettext_lazy("Oldest first"),
+    "updated": gettext_lazy("Recently updated"),
+    "priority": gettext_lazy("Priority"),
+}
+PAGE_SIZE = 50
 
 
+def agent_required(view: View) -> View:
+    """Send visitors to sign in, refuse customers (403), and show domain errors as pages."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not cast(User, request.user).is_agent:
+            raise PermissionDenied
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as error:
+            raise Http404(str(error.message)) from None
+        except DomainPermissionDenied:
+            raise PermissionDenied from None
+
+    return cast(View, wrapper)
+
+
+def agent(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def sidebar_context(
+    user: User, current: str | None, *, with_counts: bool = False
+) -> dict[str, Any]:
+    """The sidebar's queues. Pages show them without counts and let htmx fetch the counts at
+    once (and every 30 s) from `sidebar`, so a page never waits for them."""
+    items: list[Any] = []
+    if with_counts:
+        items.extend(queues.queue_counts(user))
+    else:
+        items.extend(SidebarItem(queue) for queue in queues.queues_for(user))
+    return {"queue_items": items, "current_queue": current, "has_counts": with_counts}
+
+
+@dataclass(frozen=True)
+class SidebarItem:
+    """A queue shown before its count has arrived."""
+
+    queue: queues.Queue
+    shown: str = ""
+
+
+@agent_required
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "workspace/home.html")
+    return redirect("workspace:queue", slug="mine")
+
+
+@agent_required
+@require_GET
+def sidebar(request: HttpRequest) -> HttpResponse:
+    """The queue list with fresh counts, for htmx to swap in every 30 seconds."""
+    current = request.GET.get("current") or None
+    context = sidebar_context(agent(request), current, with_counts=True)
+    return render(request, "workspace/_sidebar.html", context)
+
+
+def _queue_filters(query: Any) -> tuple[selectors.QueueFilters, dict[str, list[str]]]:
+    errors: dict[str, list[str]] = {}
+    request_type: int | None = None
+    raw_type = (query.get("request_type") or "").strip()
+    if raw_type:
+        if raw_type.isdigit():
+            request_type = int(raw_type)
+        else:
+            errors["request_type"] = [_("Choose a request type from the list.")]
+    filters = selectors.QueueFilters(
+        status=(query.get("status") or "").strip() or None,
+        priority=(query.get("priority") or "").strip() or None,
+        team=(query.get("team") or "").strip() or None,
+        assignee=(query.get("assignee") or "").strip() or None,
+        request_type=request_type,
+        q=(query.get("q") or "").strip() or None,
+    )
+    return filters, errors
+
+
+@agent_required
+@require_GET
+def queue(request: HttpRequest, slug: str) -> HttpResponse:
+    """One queue: a filtered, sorted list paged by cursor links, with bulk-change checkboxes."""
+    user = agent(request)
+    current = queues.find_queue(user, slug)
+    filters, errors = _queue_filters(request.GET)
+    sort = request.GET.get("sort") or "newest"
+    if sort not in selectors.QUEUE_SORTS:
+        errors["sort"] = [_("Choose an order from the list.")]
+        sort = "newest"
+    cursor = request.GET.get("cursor") or None
+    page = selectors.Page(items=[], next_cursor=None)
+    if not errors:
+        try:
+            page = selectors.queue_ticket_list(
+                user=user, queue=current, filters=filters, sort=sort, cursor=cursor, limit=PAGE_SIZE
+            )
+        except ValidationFailed as error:
+            errors = {name: [str(m) for m in found] for name, found in error.fields.items()}
+    next_query = request.GET.copy()
+    next_query["cursor"] = page.next_cursor or ""
+    first_query = request.GET.copy()
+    first_query.pop("cursor", None)
+    context = {
+        **sidebar_context(user, slug),
+        "queue": current,
+        "page": page,
+        "filters": filters,
+        "sort": sort,
+        "sorts": list(SORT_LABELS.items()),
+        "priorities": Priority.choices,
+        "options": queues.queue_filter_options(user),
+        "errors": errors,
+        "is_filtered": any(
+            request.GET.get(name)
+            for name in ("status", "priority", "team", "assignee", "request_type", "q")
+        ),
+        "is_later_page": bool(cursor),
+        "next_url": f"?{next_query.urlencode()}" if page.next_cursor else "",
+        "first_url": f"?{first_query.urlencode()}",
+        "here": request.get_full_path(),
+    }
+    return render(request, "workspace/queue.html", context, status=400 if errors else 200)
+
+
+def _back_to(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = fallback
+    return HttpResponseRedirect(target)
+
+
+def _bulk_changes(request: HttpRequest, user: User) -> dict[str, Any]:
+    action = request.POST.get("action", "")
+    if action == "assign_me":
+        return {"assignee": user}
+    if action == "assign":
+        email = (request.POST.get("assignee") or "").strip()
+        return {"assignee": email or None}
+    if action == "unassign":
+        return {"assignee": None}
+    if action == "status":
+        return {"status": (request.POST.get("status") or "").strip()}
+    if action == "priority":
+        return {"priority": (request.POST.get("priority") or "").strip()}
+    raise ValidationFailed(_("Choose what to change."), code="invalid_bulk_change")
+
+
+@agent_required
+@require_POST
+def bulk(request: HttpRequest, slug: str) -> HttpResponse:
+    """Change the ticked tickets of a queue at once; report every ticket that refused."""
+    user = agent(request)
+    queues.find_queue(user, slug)
+    fallback = reverse("workspace:queue", kwargs={"slug": slug})
+    keys = [key for key in request.POST.getlist("tickets") if key.strip()][: selectors.MAX_PAGE]
+    if not keys:
+        messages.error(request, _("Tick at least one ticket first."))
+        return _back_to(request, fallback)
+    try:
+        changes = _bulk_changes(request, user)
+        if "status" in changes and not changes["status"]:
+            raise ValidationFailed(_("Choose a status."), code="unknown_status")
+    except ValidationFailed as error:
+        messages.error(request, str(error.message))
+        return _back_to(request, fallback)
+    tickets: list[Ticket] = []
+    refused: list[tuple[str, str]] = []
+    for key in keys:
+        try:
+            tickets.append(access_ticket(user, key, write=True))
+        except DomainError:
+            refused.append((key, _("There is no ticket with this key.")))
+    try:
+        outcomes = actions.ticket_bulk_change(actor=user, tickets=tickets, changes=changes)
+    except ValidationFailed as error:
+        messages.error(request, str(error.message))
+        return _back_to(request, fallback)
+    applied = [outcome.key for outcome in outcomes if outcome.is_applied]
+    refused.extend(
+        (outcome.key, str(outcome.error.message)) for outcome in outcomes if outcome.error
+    )
+    if applied:
+        messages.success(
+            request,
+            ngettext(
+                "Changed %(count)d ticket: %(keys)s.",
+                "Changed %(count)d tickets: %(keys)s.",
+                len(applied),
+            )
+            % {"count": len(applied), "keys": ", ".join(applied)},
+        )
+    if refused:
+        messages.error(
+            request,
+            ngettext(
+                "%(count)d ticket was not changed:",
+                "%(count)d tickets were not changed:",
+                len(refused),
+            )
+            % {"count": len(refused)},
+        )
+        for key, reason in refused:
+            messages.error(request, _("%(key)s: %(reason)s") % {"key": key, "reason": reason})
+    return _back_to(request, fallback)
+
+
+@agent_required
+@require_POST
+def preview(request: HttpRequest) -> HttpResponse:
+    """The Markdown of a reply or note as it will be shown, for the composer's preview."""
+    body = request.POST.get("body", "")
+    return render(request, "workspace/_preview.html", {"html": render_markdown(body)})

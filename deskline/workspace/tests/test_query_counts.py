@@ -1,0 +1,108 @@
+"""Workspace pages ask the database a fixed number of questions, however many tickets show."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from deskline.testing.factories import make_user
+from deskline.testing.scenario import Helpdesk
+from deskline.tickets.actions import attachment_upload, ticket_comment, ticket_update
+from deskline.workspace.tests.conftest import it_ticket, signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+def _raise_busy_tickets(helpdesk: Helpdesk, count: int) -> None:
+    """Tickets with everything a row shows: a different reporter, assignee, team, labels."""
+    for number in range(count):
+        ticket = it_ticket(
+            helpdesk,
+            reporter=make_user(organization=helpdesk.acme),
+            labels=[f"label{number}", "common"],
+        )
+        ticket_update(
+            actor=helpdesk.li, ticket=ticket, changes={"assignee": helpdesk.li, "team": "Frontline"}
+        )
+
+
+def _count(client, path: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(path)
+    assert response.status_code == 200, response.content
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/agent/queues/mine/",
+        "/agent/queues/desk-it/?sort=priority&priority=medium&team=Frontline&q=printer",
+        "/agent/queues/unassigned/?sort=updated",
+    ],
+)
+def test_a_queue_page_asks_the_same_number_of_queries_for_2_or_20_tickets(
+    helpdesk: Helpdesk, path: str
+):
+    client = signed_in(helpdesk.li)
+    _raise_busy_tickets(helpdesk, 2)
+    few = _count(client, path)
+    _raise_busy_tickets(helpdesk, 18)
+    many = _count(client, path)
+
+    assert many == few
+    assert few <= 20
+
+
+def test_the_queue_page_shows_20_busy_rows_in_a_fixed_number_of_queries(
+    helpdesk: Helpdesk, django_assert_num_queries
+):
+    _raise_busy_tickets(helpdesk, 20)
+    client = signed_in(helpdesk.li)
+    expected = _count(client, "/agent/queues/mine/")
+
+    with django_assert_num_queries(expected):
+        response = client.get("/agent/queues/mine/")
+
+    assert response.content.decode().count('name="tickets"') == 20
+
+
+def test_the_sidebar_asks_one_query_per_queue(helpdesk: Helpdesk):
+    client = signed_in(helpdesk.li)
+    _raise_busy_tickets(helpdesk, 2)
+    few = _count(client, "/agent/sidebar/")
+    _raise_busy_tickets(helpdesk, 18)
+
+    assert _count(client, "/agent/sidebar/") == few
+
+
+def test_the_ticket_page_asks_the_same_number_of_queries_for_2_or_20_comments(
+    helpdesk: Helpdesk,
+):
+    client = signed_in(helpdesk.li)
+    ticket = it_ticket(helpdesk, labels=["one"])
+
+    def converse(count: int) -> None:
+        for number in range(count):
+            author = make_user(role="agent", teams=[helpdesk.frontline])
+            upload = attachment_upload(actor=author, filename=f"{number}.txt", content=b"log")
+            ticket_comment(
+                actor=author,
+                ticket=ticket,
+                body=f"Note {number}",
+                is_public=number % 2 == 0,
+                attachment_ids=[upload.pk],
+            )
+            it_ticket(helpdesk)  # another request of the same reporter
+
+    converse(2)
+    few = _count(client, f"/agent/tickets/{ticket.key}/")
+    converse(18)
+    ticket_update(
+        actor=helpdesk.li,
+        ticket=ticket,
+        changes={"labels": [f"l{n}" for n in range(10)], "assignee": helpdesk.li},
+    )
+    many = _count(client, f"/agent/tickets/{ticket.key}/")
+
+    assert many == few
+    assert few <= 25

@@ -1,0 +1,342 @@
+"""The agent's ticket page: the conversation, the composer, and the side panel of changes.
+
+Every change sends the version the agent read; when someone changed the ticket since, the action
+refuses with Conflict and the page says so instead of overwriting their change.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from deskline.accounts.models import User
+from deskline.core.errors import Conflict, DomainError, Message, ValidationFailed
+from deskline.desks.models import FieldType, RequestField
+from deskline.tickets import actions, queues, selectors
+from deskline.tickets.access import access_ticket, is_agent_of
+from deskline.tickets.models import Attachment, Priority, Ticket
+from deskline.workspace.views import agent, agent_required, sidebar_context
+
+CONFLICT_MESSAGE = gettext_lazy(
+    "Someone changed this ticket after you opened it, so your change was not saved. "
+    "The page now shows the current values: check them and make your change again."
+)
+EDITABLE_FIELD_TYPES = {
+    FieldType.SHORT_TEXT: "text",
+    FieldType.LONG_TEXT: "textarea",
+    FieldType.NUMBER: "number",
+    FieldType.DATE: "date",
+    FieldType.SINGLE_SELECT: "select",
+    FieldType.MULTI_SELECT: "multiselect",
+    FieldType.CHECKBOX: "checkbox",
+    FieldType.USER: "email",
+}
+_LABEL_SPLIT = re.compile(r"[\s,]+")
+
+
+@dataclass
+class Composer:
+    """The state of the reply or the note form: what was typed and what was wrong with it."""
+
+    body: str = ""
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class FormField:
+    """One request-type field as the side panel shows it."""
+
+    key: str
+    label: str
+    help_text: str
+    widget: str
+    is_required: bool
+    options: list[str]
+    value: Any
+    errors: list[str]
+
+    @property
+    def input_name(self) -> str:
+        return f"field_{self.key}"
+
+
+def _messages_of(error: DomainError) -> dict[str, list[str]]:
+    found = {name: [str(m) for m in texts] for name, texts in error.fields.items()}
+    return found or {"form": [str(error.message)]}
+
+
+def _agent_ticket(request: HttpRequest, key: str) -> tuple[User, Ticket]:
+    """The ticket if the agent works on its desk; 404 otherwise (also for their own requests)."""
+    user = agent(request)
+    ticket = access_ticket(user, key, write=request.method == "POST")
+    if not is_agent_of(user, ticket):
+        raise Http404(_("There is no ticket with this key."))
+    return user, ticket
+
+
+def _request_fields(ticket: Ticket) -> list[RequestField]:
+    return list(ticket.request_type.fields.order_by("position", "id"))
+
+
+def _form_fields(
+    request_fields: list[RequestField], values: dict[str, Any], errors: dict[str, list[str]]
+) -> list[FormField]:
+    shown = []
+    for request_field in request_fields:
+        widget = EDITABLE_FIELD_TYPES.get(FieldType(request_field.field_type), "readonly")
+        shown.append(
+            FormField(
+                key=request_field.key,
+                label=request_field.translated("label"),
+                help_text=request_field.translated("help_text"),
+                widget=widget,
+                is_required=request_field.is_required,
+                options=list(request_field.options or []),
+                value=values.get(request_field.key),
+                errors=errors.get(f"fields.{request_field.key}", []),
+            )
+        )
+    return shown
+
+
+def _current_details(ticket: Ticket) -> dict[str, Any]:
+    return {
+        "priority": ticket.priority,
+        "assignee": ticket.assignee.email if ticket.assignee else "",
+        "team": ticket.team.name if ticket.team else "",
+        "labels": " ".join(selectors.label_names(ticket)),
+        "fields": dict(ticket.fields),
+    }
+
+
+def _render_ticket(
+    request: HttpRequest,
+    user: User,
+    ticket: Ticket,
+    *,
+    reply: Composer | None = None,
+    note: Composer | None = None,
+    details: dict[str, Any] | None = None,
+    details_errors: dict[str, list[str]] | None = None,
+    status_errors: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    ticket = selectors.ticket_detail(ticket)
+    details = details or _current_details(ticket)
+    details_errors = details_errors or {}
+    comments = list(
+        selectors.ticket_comments(user=user, ticket=ticket).prefetch_related(
+            Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
+        )
+    )
+    events, _more = selectors.oldest_first_page(
+        selectors.ticket_events(user=user, ticket=ticket), limit=selectors.MAX_PAGE, cursor=None
+    )
+    request_fields = _request_fields(ticket)
+    agents = queues.desk_agents(ticket.desk)
+    if ticket.assignee and ticket.assignee not in agents:
+        agents.append(ticket.assignee)
+    context = {
+        **sidebar_context(user, None),
+        "ticket": ticket,
+        "labels": selectors.label_names(ticket),
+        "comments": comments,
+        "events": events,
+        "desk_name": ticket.desk.translated("name"),
+        "request_type_name": ticket.request_type.translated("name"),
+        "status_name": ticket.status.translated("name"),
+        "transitions": [
+            (status.key, status.translated("name"))
+            for status in selectors.ticket_transitions_available(user=user, ticket=ticket)
+        ],
+        "priorities": Priority.choices,
+        "agents": agents,
+        "teams": queues.desk_teams(ticket.desk),
+        "details": details,
+        "details_errors": details_errors,
+        "form_fields": _form_fields(request_fields, details.get("fields", {}), details_errors),
+        "status_errors": status_errors or [],
+        "reply": reply or Composer(),
+        "note": note or Composer(),
+        "related": selectors.related_tickets(user=user, ticket=ticket),
+        "is_assigned_to_me": ticket.assignee_id == user.pk,
+    }
+    return render(request, "workspace/ticket.html", context, status=status)
+
+
+def _posted_version(request: HttpRequest) -> int | None:
+    raw = (request.POST.get("version") or "").strip()
+    return int(raw) if raw.isdigit() else None
+
+
+def _conflict(request: HttpRequest, user: User, key: str) -> HttpResponse:
+    messages.error(request, str(CONFLICT_MESSAGE))
+    _user, fresh = _agent_ticket(request, key)
+    return _render_ticket(request, user, fresh, status=409)
+
+
+@agent_required
+@require_GET
+def ticket_page(request: HttpRequest, key: str) -> HttpResponse:
+    user, ticket = _agent_ticket(request, key)
+    if ticket.key != key:
+        return redirect("workspace:ticket", key=ticket.key)
+    return _render_ticket(request, user, ticket)
+
+
+@agent_required
+@require_POST
+def ticket_comment(request: HttpRequest, key: str) -> HttpResponse:
+    """Send a public reply or add an internal note, with any attached files."""
+    user, ticket = _agent_ticket(request, key)
+    is_public = request.POST.get("visibility") != "internal"
+    body = request.POST.get("body", "")
+    composer = Composer(body=body)
+    try:
+        attachment_ids: list[int] = []
+        # Files are stored only with a message to go with them, so a refused form leaves none.
+        if body.strip():
+            for upload in request.FILES.getlist("attachments"):
+                attachment = actions.attachment_upload(
+                    actor=user,
+                    filename=upload.name or "",
+                    content=upload.file,  # type: ignore[arg-type]  # a binary stream
+                    size=upload.size,
+                )
+                attachment_ids.append(attachment.pk)
+        comment = actions.ticket_comment(
+            actor=user,
+            ticket=ticket,
+            body=body,
+            is_public=is_public,
+            attachment_ids=attachment_ids,
+        )
+    except ValidationFailed as error:
+        composer.errors = _messages_of(error)
+        if "file" in composer.errors:
+            composer.errors["attachments"] = composer.errors.pop("file")
+        return _render_ticket(
+            request,
+            user,
+            ticket,
+            reply=composer if is_public else None,
+            note=None if is_public else composer,
+            status=400,
+        )
+    messages.success(request, _("Reply sent.") if is_public else _("Internal note added."))
+    return redirect(reverse("workspace:ticket", kwargs={"key": ticket.key}) + f"#c{comment.pk}")
+
+
+def _posted_fields(
+    request: HttpRequest, ticket: Ticket, request_fields: list[RequestField]
+) -> dict[str, Any]:
+    """The request-type fields as posted, leaving out those the form cannot edit and the empty
+    ones that were empty before (so saving an untouched form changes nothing)."""
+    posted: dict[str, Any] = {}
+    for request_field in request_fields:
+        widget = EDITABLE_FIELD_TYPES.get(FieldType(request_field.field_type))
+        if widget is None:
+            continue
+        name = f"field_{request_field.key}"
+        value: Any
+        if widget == "multiselect":
+            value = request.POST.getlist(name)
+        elif widget == "checkbox":
+            value = name in request.POST
+            if not value and request_field.key not in ticket.fields:
+                continue
+        else:
+            value = request.POST.get(name, "")
+        if value in ("", []) and request_field.key not in ticket.fields:
+            continue
+        posted[request_field.key] = value
+    return posted
+
+
+@agent_required
+@require_POST
+def ticket_details(request: HttpRequest, key: str) -> HttpResponse:
+    """Change priority, assignee, team, labels and the request type's fields in one go."""
+    user, ticket = _agent_ticket(request, key)
+    request_fields = _request_fields(ticket)
+    posted_fields = _posted_fields(request, ticket, request_fields)
+    labels = [word for word in _LABEL_SPLIT.split(request.POST.get("labels", "")) if word]
+    changes: dict[str, Any] = {
+        "priority": request.POST.get("priority", ""),
+        "assignee": (request.POST.get("assignee") or "").strip() or None,
+        "team": (request.POST.get("team") or "").strip() or None,
+        "labels": labels,
+        "fields": posted_fields,
+    }
+    try:
+        actions.ticket_update(
+            actor=user, ticket=ticket, changes=changes, expected_version=_posted_version(request)
+        )
+    except Conflict:
+        return _conflict(request, user, key)
+    except ValidationFailed as error:
+        kept = {
+            "priority": changes["priority"],
+            "assignee": changes["assignee"] or "",
+            "team": changes["team"] or "",
+            "labels": request.POST.get("labels", ""),
+            "fields": {**ticket.fields, **posted_fields},
+        }
+        return _render_ticket(
+            request, user, ticket, details=kept, details_errors=_messages_of(error), status=400
+        )
+    messages.success(request, _("Changes saved."))
+    return redirect("workspace:ticket", key=ticket.key)
+
+
+@agent_required
+@require_POST
+def ticket_transition(request: HttpRequest, key: str) -> HttpResponse:
+    """Move the ticket to one of the statuses its workflow allows now."""
+    user, ticket = _agent_ticket(request, key)
+    version = _posted_version(request)
+    status_key = (request.POST.get("status") or "").strip()
+    try:
+        if version is None:
+            raise ValidationFailed(_("Reload the page and try again."), code="version_required")
+        actions.ticket_transition_checked(
+            actor=user, ticket=ticket, status=status_key, expected_version=version
+        )
+    except Conflict:
+        return _conflict(request, user, key)
+    except ValidationFailed as error:
+        reasons: list[Message] = [error.message, *error.fields.get("status", [])]
+        unique = list(dict.fromkeys(str(reason) for reason in reasons))
+        return _render_ticket(request, user, ticket, status_errors=unique, status=400)
+    messages.success(request, _("Status changed."))
+    return redirect("workspace:ticket", key=ticket.key)
+
+
+@agent_required
+@require_POST
+def ticket_assign_to_me(request: HttpRequest, key: str) -> HttpResponse:
+    """Take the ticket: make the signed-in agent its assignee."""
+    user, ticket = _agent_ticket(request, key)
+    try:
+        actions.ticket_update(
+            actor=user,
+            ticket=ticket,
+            changes={"assignee": user},
+            expected_version=_posted_version(request),
+        )
+    except Conflict:
+        return _conflict(request, user, key)
+    except ValidationFailed as error:
+        return _render_ticket(request, user, ticket, details_errors=_messages_of(error), status=400)
+    messages.success(request, _("The ticket is assigned to you."))
+    return redirect("workspace:ticket", key=ticket.key)
