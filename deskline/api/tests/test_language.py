@@ -22,8 +22,13 @@ def _entries(text: str) -> list[tuple[str, str, bool]]:
             json.loads(p)
             for p in re.findall(r'^(?:msgid )?("(?:[^"\\]|\\.)*")$', block.split("msgstr")[0], re.M)
         )
-        msgstr_part = block.split("\nmsgstr ", 1)[1] if "\nmsgstr " in block else ""
-        msgstr = "".join(json.loads(p) for p in re.findall(r'("(?:[^"\\]|\\.)*")', msgstr_part))
+        # A plural entry has msgstr[0], msgstr[1]...: every form must be filled.
+        forms = re.split(r"\nmsgstr(?:\[\d+\])? ", block)[1:]
+        texts = [
+            "".join(json.loads(p) for p in re.findall(r'("(?:[^"\\]|\\.)*")', form))
+            for form in forms
+        ]
+        msgstr = "" if not texts or not all(t.strip() for t in texts) else "".join(texts)
         if "msgid" in block and msgid:
             entries.append((msgid, msgstr, "#, fuzzy" in block or ", fuzzy" in block))
     return entries
