@@ -78,6 +78,8 @@ def sign_in(page: Page, user: User) -> None:
 def screenshot(page: Page, name: str) -> Path:
     """Write a full-page screenshot under var/screenshots/ for a reviewer to look at."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    # From the top, so that the sticky top bar sits where a person sees it.
+    page.evaluate("window.scrollTo(0, 0)")
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
