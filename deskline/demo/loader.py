@@ -27,7 +27,7 @@ from deskline.demo.catalog import DESKS, TEAMS, translations
 from deskline.demo.people import ADMIN, ADMIN_EMAIL, EVERYONE, PASSWORD, SITES
 from deskline.demo.plan import Planner, TicketPlan
 from deskline.desks.actions import desk_create, request_type_create
-from deskline.desks.models import Desk, RequestType, StatusCategory
+from deskline.desks.models import Desk, RequestType, ShortLink, StatusCategory
 from deskline.tickets.actions import (
     ticket_comment,
     ticket_create,
@@ -80,16 +80,21 @@ def load_demo(*, tickets: int = TICKET_COUNT) -> DemoSummary | None:
         raise
 
 
+SHORT_LINKS = ("ithelp", "laptop", "hr", "legal", "facilities")
+
+
 def _check_nothing_in_the_way() -> None:
     desks = Desk.objects.filter(key__in=[d.key for d in DESKS])
     teams = Team.objects.filter(name__in=[t.name for t in TEAMS])
     organizations = Organization.objects.filter(name__in=[s.organization for s in SITES])
     users = User.objects.filter(email__in=[p.email for p in EVERYONE])
+    links = ShortLink.objects.filter(slug__in=SHORT_LINKS)
     conflicts = [
         *(f"desk {key}" for key in desks.values_list("key", flat=True)),
         *(f"team {name}" for name in teams.values_list("name", flat=True)),
         *(f"organization {name}" for name in organizations.values_list("name", flat=True)),
         *(f"user {email}" for email in users.values_list("email", flat=True)),
+        *(f"short link /go/{slug}" for slug in links.values_list("slug", flat=True)),
     ]
     if conflicts:
         raise DemoConflict(
@@ -178,6 +183,20 @@ class _Loader:
                     fields=[field.as_action_spec() for field in request_type.fields],
                     translations=translations(request_type.name_zh, request_type.description_zh),
                 )
+        # The addresses a new employee learns on day one.
+        ShortLink.objects.bulk_create(
+            [
+                ShortLink(slug="ithelp", desk=self.desks["IT"]),
+                ShortLink(
+                    slug="laptop",
+                    desk=self.desks["IT"],
+                    request_type=self.request_types["IT", "New laptop"],
+                ),
+                ShortLink(slug="hr", desk=self.desks["HR"]),
+                ShortLink(slug="legal", desk=self.desks["LEGAL"]),
+                ShortLink(slug="facilities", desk=self.desks["FAC"]),
+            ]
+        )
         Desk.objects.filter(pk__in=[d.pk for d in self.desks.values()]).update(
             created_at=self.started_at - datetime.timedelta(days=180)
         )

@@ -236,3 +236,12 @@ def test_running_it_again_changes_nothing(demo: str) -> None:
 
     assert output.getvalue().strip() == "Demo organisation already loaded"
     assert _counts() == before
+
+
+def test_short_links_lead_to_the_it_desk_and_the_laptop_form(demo: str, client) -> None:
+    it_desk = client.get("/go/ithelp")
+    laptop = client.get("/go/laptop")
+
+    assert (it_desk.status_code, it_desk["Location"]) == (302, "/desks/IT/")
+    assert laptop.status_code == 302
+    assert laptop["Location"].startswith("/desks/IT/new/")
