@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 - Chinese text is written with full-width punctuation
 """What people write on the demo's tickets: replies, questions, answers and internal notes.
 
 Every line comes in English and Simplified Chinese, as `(english, chinese)`. `{name}` is the

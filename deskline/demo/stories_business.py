@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 - Chinese text is written with full-width punctuation
 """Stories for the HR, Legal and Facilities desks' request types (see `deskline.demo.stories`)."""
 
 from __future__ import annotations

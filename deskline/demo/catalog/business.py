@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 - Chinese text is written with full-width punctuation
 """The HR, Legal and Facilities desks of the demo, with their request types and forms."""
 
 from __future__ import annotations

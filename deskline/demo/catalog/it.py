@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 - Chinese text is written with full-width punctuation
 """The IT desk of the demo: six request types with their forms."""
 
 from __future__ import annotations
