@@ -33,6 +33,7 @@ from deskline.desks.models import (
 from deskline.tickets.access import is_agent_of
 from deskline.tickets.attachments import check_upload
 from deskline.tickets.models import (
+    PRIORITY_RANKS,
     Attachment,
     Channel,
     Comment,
@@ -249,6 +250,7 @@ def ticket_create(
             organization=reporter.organization,
             is_shared_with_organization=is_shared_with_organization,
             priority=cleaned_priority,
+            priority_rank=PRIORITY_RANKS[cleaned_priority],
             status=initial,
             status_category=initial.category,
             team=request_type.default_team,
@@ -382,6 +384,9 @@ def ticket_update(
         locked.version = F("version") + 1
         # Only the changed columns: rewriting summary/description would re-index the text.
         changed = [event.field for event in events if event.field != "labels"]
+        if "priority" in changed:
+            locked.priority_rank = PRIORITY_RANKS[locked.priority]  # queues sort on the rank
+            changed.append("priority_rank")
         locked.save(update_fields=[*changed, "updated_at", "version"])
         locked.refresh_from_db()
         if attachments:

@@ -17,6 +17,22 @@ class Priority(models.TextChoices):
     LOW = "low", _("Low")
 
 
+# Queues sort by priority through this number (most urgent first), kept beside `priority` by the
+# actions, because an index cannot order the text values critical, high, medium, low.
+PRIORITY_RANKS: dict[str, int] = {
+    Priority.CRITICAL: 0,
+    Priority.HIGH: 1,
+    Priority.MEDIUM: 2,
+    Priority.LOW: 3,
+}
+# An open ticket, as the queues' filters and the partial indexes below both spell it: a query
+# uses a partial index only when its WHERE repeats the index's condition term for term, and
+# SQLite matches a bound parameter against the condition's literal for "=", not for "IN".
+IS_OPEN = ~models.Q(status_category=StatusCategory.DONE)
+_IS_ASSIGNED_OPEN = IS_OPEN & models.Q(assignee__isnull=False)
+_IS_UNASSIGNED_OPEN = IS_OPEN & models.Q(assignee__isnull=True)
+
+
 class Channel(models.TextChoices):
     PORTAL = "portal", _("Help center")
     EMAIL = "email", _("E-mail")
@@ -56,6 +72,9 @@ class Ticket(models.Model):
     priority = models.CharField(
         _("priority"), max_length=10, choices=Priority.choices, default=Priority.MEDIUM
     )
+    priority_rank = models.PositiveSmallIntegerField(
+        default=PRIORITY_RANKS[Priority.MEDIUM], editable=False
+    )
     status = models.ForeignKey(Status, on_delete=models.PROTECT, related_name="tickets")
     # Copied from status.category by the actions so that queues filter on one indexed column.
     status_category = models.CharField(max_length=20, choices=StatusCategory.choices)
@@ -89,6 +108,38 @@ class Ticket(models.Model):
             models.Index(fields=["reporter", "id"], name="ticket_reporter_id"),
             models.Index(fields=["organization", "id"], name="ticket_organization_id"),
             models.Index(fields=["created_at"], name="ticket_created_at"),
+            # Each workspace queue and sort reads one of these in order, one page at a time:
+            # open tickets of a desk, of an assignee, and unassigned ones of a desk (partial
+            # indexes, small as they hold no resolved tickets) ...
+            *(
+                models.Index(
+                    fields=[column, *order], name=f"ticket_{prefix}_{suffix}", condition=condition
+                )
+                for prefix, column, condition in (
+                    ("open_desk", "desk", IS_OPEN),
+                    # Without unassigned tickets, so that "unassigned" walks its own index by desk.
+                    ("open_assignee", "assignee", _IS_ASSIGNED_OPEN),
+                    ("unassigned", "desk", _IS_UNASSIGNED_OPEN),
+                )
+                for suffix, order in (
+                    ("id", ["id"]),
+                    ("updated", ["updated_at", "id"]),
+                    ("priority", ["priority_rank", "-id"]),
+                )
+            ),
+            # ... and the tickets of one status category of a desk (waiting, recently resolved).
+            models.Index(
+                fields=["desk", "status_category", "updated_at", "id"],
+                name="ticket_desk_category_updated",
+            ),
+            models.Index(
+                fields=["desk", "status_category", "priority_rank", "-id"],
+                name="ticket_desk_category_priority",
+            ),
+            models.Index(
+                fields=["desk", "status_category", "resolved_at", "id"],
+                name="ticket_desk_category_resolved",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,7 +1,9 @@
 """The agent workspace's queues: which tickets each holds, and how many, read through indexes.
 
-Every queue is a filter on `status_category` plus one of assignee, team or desk, so that both its
-list and its count walk one of the ticket indexes ((assignee|team|desk), status_category, id).
+Every queue is a filter on `status_category` plus assignee or desk, so that both its list and
+its count walk one of the ticket indexes: the partial indexes of open tickets by desk, by
+assignee, and unassigned by desk, or (desk, status_category, ...), each ending in the key of
+one sort (id, updated_at or priority_rank).
 Counts stop at COUNT_CAP: a queue of 40,000 tickets shows "999+", and counting it stays a bounded
 index walk however many tickets there are.
 """
@@ -20,9 +22,8 @@ from deskline.core.errors import NotFound
 from deskline.core.time import now
 from deskline.desks.models import Desk, RequestType, Status, StatusCategory
 from deskline.desks.selectors import served_desk_ids
-from deskline.tickets.models import Ticket
+from deskline.tickets.models import IS_OPEN, Ticket
 
-OPEN_CATEGORIES = (StatusCategory.NEW, StatusCategory.IN_PROGRESS, StatusCategory.WAITING)
 RECENTLY_RESOLVED_DAYS = 7
 COUNT_CAP = 999
 DESK_QUEUE_PREFIX = "desk-"
@@ -107,14 +108,39 @@ def find_queue(user: User, slug: str) -> Queue:
 
 def queue_tickets(user: User, queue: Queue) -> QuerySet[Ticket]:
     """The tickets of `queue`, unordered, as a queryset whose filters match a ticket index."""
-    desk_ids = sorted(served_desk_ids(user))
+    return _tickets_of(user, queue, desk_ids=sorted(served_desk_ids(user)))
+
+
+def queue_ranges(user: User, queue: Queue, *, sort: str) -> list[QuerySet[Ticket]]:
+    """The tickets of `queue` as querysets, one per index range, that together hold the queue.
+
+    Each range fixes the leading columns of an index whose next columns are the sort's key, so
+    that a sorted page of it is an index walk that stops after one page: the desk and "mine"
+    queues are one range; queues over several desks are one range per desk, whose pages the
+    caller merges.
+    """
+    if queue.desk_id is not None or queue.slug == "mine":
+        return [queue_tickets(user, queue)]
+    ranges = [
+        _tickets_of(user, queue, desk_ids=[desk_id]) for desk_id in sorted(served_desk_ids(user))
+    ]
+    if queue.slug == "resolved" and sort == "updated":
+        # Resolving a ticket stamps its updated_at, so no ticket resolved since `since` was last
+        # updated before it: with this bound the walk down updated_at stops at the week's start.
+        since = now() - datetime.timedelta(days=RECENTLY_RESOLVED_DAYS)
+        ranges = [tickets.filter(updated_at__gte=since) for tickets in ranges]
+    return ranges
+
+
+def _tickets_of(user: User, queue: Queue, *, desk_ids: list[int]) -> QuerySet[Ticket]:
     tickets = Ticket.objects.order_by()
     if queue.desk_id is not None:
-        return tickets.filter(desk_id=queue.desk_id, status_category__in=OPEN_CATEGORIES)
+        return tickets.filter(IS_OPEN, desk_id=queue.desk_id)
     if queue.slug == "mine":
         # No desk filter: tickets are assigned only to agents of their desk, and adding one made
-        # SQLite walk the desk index instead of the covering (assignee, category, id) one.
-        return tickets.filter(assignee_id=user.pk, status_category__in=OPEN_CATEGORIES)
+        # SQLite walk the desk index instead of the assignee's partial index of open tickets.
+        return tickets.filter(IS_OPEN, assignee_id=user.pk)
+    desks = Q(desk_id=desk_ids[0]) if len(desk_ids) == 1 else Q(desk_id__in=desk_ids)
     if queue.slug == "unassigned":
         # New requests often have no team yet: they belong to whoever serves their desk.
         team_ids = _team_ids(user)
@@ -123,16 +149,12 @@ def queue_tickets(user: User, queue: Queue) -> QuerySet[Ticket]:
             mine |= Q(team_id__in=team_ids)
         else:
             mine = Q()  # a site admin in no team sees every unassigned request
-        return tickets.filter(
-            mine, assignee__isnull=True, status_category__in=OPEN_CATEGORIES, desk_id__in=desk_ids
-        )
+        return tickets.filter(IS_OPEN, desks, mine, assignee__isnull=True)
     if queue.slug == "waiting":
-        return tickets.filter(desk_id__in=desk_ids, status_category=StatusCategory.WAITING)
+        return tickets.filter(desks, status_category=StatusCategory.WAITING)
     if queue.slug == "resolved":
         since = now() - datetime.timedelta(days=RECENTLY_RESOLVED_DAYS)
-        return tickets.filter(
-            desk_id__in=desk_ids, status_category=StatusCategory.DONE, resolved_at__gte=since
-        )
+        return tickets.filter(desks, status_category=StatusCategory.DONE, resolved_at__gte=since)
     raise NotFound(_("There is no such queue."), code="queue_not_found")
 
 

@@ -8,7 +8,8 @@ import datetime
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db.models import Case, IntegerField, Model, Q, QuerySet, Value, When
+from django.db.models import Model, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from deskline.accounts.models import Team, User
@@ -17,7 +18,7 @@ from deskline.desks.models import Desk, Status, StatusCategory, translated_value
 from deskline.search.backends import filter_tickets_by_text
 from deskline.tickets.access import is_agent_of, visible_tickets
 from deskline.tickets.models import Comment, Priority, Ticket, TicketEvent
-from deskline.tickets.queues import Queue, queue_tickets
+from deskline.tickets.queues import Queue, queue_ranges
 
 M = TypeVar("M", bound=Model)
 
@@ -333,7 +334,14 @@ def ticket_transitions_available(*, user: User, ticket: Ticket) -> list[Status]:
 # --- The agent workspace: queue pages, related requests ------------------------------------
 
 QUEUE_SORTS = ("newest", "oldest", "updated", "priority")
-PRIORITY_RANK = {Priority.CRITICAL: 0, Priority.HIGH: 1, Priority.MEDIUM: 2, Priority.LOW: 3}
+# Each sort's key ends in the id, so that the order is total and a cursor names one place in it;
+# every queue has an index that walks each of these orders.
+QUEUE_ORDERINGS = {
+    "newest": ("-id",),
+    "oldest": ("id",),
+    "updated": ("-updated_at", "-id"),
+    "priority": ("priority_rank", "-id"),
+}
 
 
 @dataclass(frozen=True)
@@ -352,7 +360,7 @@ def _encode_sort_cursor(sort: str, row: dict[str, Any]) -> str:
     if sort == "updated":
         raw = f"u{row['updated_at'].isoformat()}|{row['id']}"
     elif sort == "priority":
-        raw = f"p{PRIORITY_RANK.get(row['priority'], 9)}|{row['id']}"
+        raw = f"p{row['priority_rank']}|{row['id']}"
     else:
         return encode_cursor(row["id"])
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
@@ -395,16 +403,17 @@ def queue_ticket_list(
     """One keyset page of a workspace queue, filtered and sorted; a fixed number of queries.
 
     Newest and oldest page along the primary key. Recently updated pages by (updated_at, id) and
-    priority by (rank, id), each with a cursor that carries both values.
+    priority by (priority_rank, id), each with a cursor that carries both values. Every page is
+    read in index order from each of the queue's ranges (see `queue_ranges`), never sorted whole.
     """
     check_page_limit(limit)
     if sort not in QUEUE_SORTS:
         raise _bad_filter("sort", _("Sort by newest, oldest, updated or priority."))
     # Every queue is already limited to the desks `user` serves: no need to add visible_tickets.
-    queryset = queue_tickets(user, queue)
-    queryset = _apply_filters(
+    # The filters are resolved once (their lookups are queries) and added to every range.
+    narrowing = _apply_filters(
         user,
-        queryset,
+        Ticket.objects.all(),
         TicketFilters(
             status=filters.status,
             priority=filters.priority,
@@ -414,39 +423,49 @@ def queue_ticket_list(
         ),
     )
     if filters.request_type is not None:
-        queryset = queryset.filter(request_type_id=filters.request_type)
-    rank = Case(
-        *(When(priority=value, then=Value(number)) for value, number in PRIORITY_RANK.items()),
-        default=Value(9),
-        output_field=IntegerField(),
-    )
-    if sort == "priority":
-        queryset = queryset.annotate(priority_rank=rank)
-    if cursor:
-        key, last_id = _decode_sort_cursor(sort, cursor)
-        if sort == "newest":
-            queryset = queryset.filter(id__lt=last_id)
-        elif sort == "oldest":
-            queryset = queryset.filter(id__gt=last_id)
-        elif sort == "updated":
-            queryset = queryset.filter(Q(updated_at__lt=key) | Q(updated_at=key, id__lt=last_id))
-        else:
-            queryset = queryset.filter(
-                Q(priority_rank__gt=key) | Q(priority_rank=key, id__lt=last_id)
+        narrowing = narrowing.filter(request_type_id=filters.request_type)
+    after = _after_cursor(sort, cursor) if cursor else Q()
+    ordering = QUEUE_ORDERINGS[sort]
+    ranges = [
+        (tickets & narrowing).filter(after) for tickets in queue_ranges(user, queue, sort=sort)
+    ]
+    if not ranges:
+        return Page(items=[], next_cursor=None)
+    if len(ranges) == 1:
+        page = ranges[0]
+    else:
+        # One range per desk: take each range's first page with its own index walk, and sort
+        # only those few rows (at most a page per desk) to find the page of the whole queue.
+        arms = []
+        params: list[Any] = []
+        for number, tickets in enumerate(ranges):
+            sql, arm_params = (
+                tickets.order_by(*ordering).values("id")[: limit + 1].query.sql_with_params()
             )
-    ordering = {
-        "newest": ("-id",),
-        "oldest": ("id",),
-        "updated": ("-updated_at", "-id"),
-        "priority": ("priority_rank", "-id"),
-    }[sort]
-    rows = list(queryset.order_by(*ordering).values(*LIST_COLUMNS)[: limit + 1])
+            arms.append(f'SELECT "id" FROM ({sql}) AS "range_{number}"')
+            params.extend(arm_params)
+        page = Ticket.objects.filter(
+            id__in=RawSQL(" UNION ALL ".join(arms), params)  # noqa: S611 - SQL built by the ORM
+        )
+    rows = list(page.order_by(*ordering).values(*LIST_COLUMNS)[: limit + 1])
     next_cursor = _encode_sort_cursor(sort, rows[limit - 1]) if len(rows) > limit else None
     rows = rows[:limit]
     labels = _label_names_of([row["id"] for row in rows])
     return Page(
         items=[_ticket_row(row, labels[row["id"]]) for row in rows], next_cursor=next_cursor
     )
+
+
+def _after_cursor(sort: str, cursor: str) -> Q:
+    """The tickets that come after the cursor's place in the sort's order."""
+    key, last_id = _decode_sort_cursor(sort, cursor)
+    if sort == "newest":
+        return Q(id__lt=last_id)
+    if sort == "oldest":
+        return Q(id__gt=last_id)
+    if sort == "updated":
+        return Q(updated_at__lt=key) | Q(updated_at=key, id__lt=last_id)
+    return Q(priority_rank__gt=key) | Q(priority_rank=key, id__lt=last_id)
 
 
 def related_tickets(*, user: User, ticket: Ticket, limit: int = 5) -> list[TicketRow]:

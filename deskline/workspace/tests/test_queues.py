@@ -181,3 +181,48 @@ def test_a_site_admin_sees_every_desk_queue(helpdesk: Helpdesk):
         "desk-it",
         "desk-hr",
     }
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest", "updated", "priority"])
+def test_a_queue_over_two_desks_merges_their_pages_in_order(helpdesk: Helpdesk, monkeypatch, sort):
+    # given a site admin, who serves IT and HR, and unassigned tickets on both desks
+    from deskline.testing.factories import make_ticket
+
+    monkeypatch.setattr("deskline.workspace.views.PAGE_SIZE", 2)
+    admin = make_user(role=Role.SITE_ADMIN)
+    priorities = ["low", "critical", "medium", "high", "critical"]
+    tickets = []
+    for number, priority in enumerate(priorities):
+        if number % 2:
+            tickets.append(
+                make_ticket(
+                    desk=helpdesk.hr,
+                    reporter=helpdesk.carol,
+                    request_type=helpdesk.onboarding,
+                    priority=priority,
+                )
+            )
+        else:
+            tickets.append(it_ticket(helpdesk, priority=priority))
+    ticket_update(actor=admin, ticket=tickets[0], changes={"summary": "Touched last"})
+    client = signed_in(admin)
+
+    # when they page through Unassigned two at a time
+    seen: list[str] = []
+    url = f"/agent/queues/unassigned/?sort={sort}"
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200
+        seen.extend(_keys(response))
+        found = re.search(r'href="(\?[^"]*)" rel="next"', response.content.decode())
+        url = "/agent/queues/unassigned/" + found.group(1).replace("&amp;", "&") if found else ""
+
+    # then both desks' tickets come once each, in the one order of the whole queue
+    keys = [t.key for t in tickets]
+    expected = {
+        "newest": keys[::-1],
+        "oldest": keys,
+        "updated": [keys[0], keys[4], keys[3], keys[2], keys[1]],
+        "priority": [keys[4], keys[1], keys[3], keys[2], keys[0]],
+    }[sort]
+    assert seen == expected
