@@ -107,7 +107,9 @@ def _database(url: str) -> dict[str, object]:
     # A ticket list joins seven small tables to tickets, and planning it took 6 ms (18 ms with
     # search) against 0.4 ms to run it; groups of 4 keep the planning under a millisecond and
     # still let it reorder the joins of a filter.
-    config["OPTIONS"] = {"options": "-c join_collapse_limit=4"}
+    options: dict[str, object] = dict(config.get("OPTIONS") or {})  # type: ignore[call-overload]
+    options["options"] = f"{options.get('options', '')} -c join_collapse_limit=4".strip()
+    config["OPTIONS"] = options
     # Text search on Chinese depends on a UTF-8 character type, so test databases are made
     # from template0 with UTF-8 explicitly instead of inheriting whatever template1 has.
     config["TEST"] = {"CHARSET": "UTF8", "TEMPLATE": "template0"}
