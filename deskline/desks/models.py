@@ -192,8 +192,9 @@ class RequestField(Translatable):
         return self.label
 
 
+SHORT_LINK_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
 short_link_validator = RegexValidator(
-    r"^[a-z0-9][a-z0-9-]{0,39}$",
+    SHORT_LINK_PATTERN,
     _("Use 1 to 40 lower-case letters, digits or hyphens, starting with a letter or digit."),
 )
 
@@ -224,7 +225,7 @@ class ShortLink(models.Model):
         verbose_name_plural = _("short links")
         constraints = [
             models.CheckConstraint(
-                condition=Q(slug__regex=r"^[a-z0-9][a-z0-9-]{0,39}$"), name="short_link_slug_format"
+                condition=Q(slug__regex=SHORT_LINK_PATTERN), name="short_link_slug_format"
             )
         ]
 
