@@ -17,11 +17,13 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from deskline.accounts.actions import normalize_email
 from deskline.accounts.models import (
     AGENT_ROLES,
     ApiToken,
@@ -32,6 +34,7 @@ from deskline.accounts.models import (
     User,
 )
 from deskline.core.admin_site import DeskAdminAccess, SiteAdminAccess, is_site_admin
+from deskline.core.errors import ValidationFailed
 
 admin.site.site_header = _("Deskline configuration")
 admin.site.site_title = _("Deskline configuration")
@@ -61,27 +64,49 @@ def _time_zone_field(db_field: Any, **kwargs: Any) -> forms.ChoiceField:
 # Users ------------------------------------------------------------------------------------
 
 
-class UserAddForm(AdminUserCreationForm):
+class EmailFormMixin(forms.ModelForm[User]):
+    """Addresses are stored the way every other door stores them (`normalize_email`)."""
+
+    def clean_email(self) -> str:
+        try:
+            return normalize_email(str(self.cleaned_data.get("email") or ""))
+        except ValidationFailed as error:
+            raise forms.ValidationError(str(error.message), code=error.code) from None
+
+
+class UserAddForm(EmailFormMixin, AdminUserCreationForm):
     class Meta:
         model = User
         fields = ("email", "display_name", "role", "organization", "locale", "time_zone")
 
-    def clean_email(self) -> str:
-        return str(self.cleaned_data.get("email") or "").strip().lower()
 
-
-class UserEditForm(UserChangeForm[User]):
+class UserEditForm(EmailFormMixin, UserChangeForm[User]):
     class Meta:
         model = User
         fields = ("email", "display_name", "role", "organization", "locale", "time_zone",
                   "is_active")  # fmt: skip
 
-    def clean_email(self) -> str:
-        return str(self.cleaned_data.get("email") or "").strip().lower()
+
+class TeamMembershipFormSet(BaseInlineFormSet[Any, User, forms.ModelForm[Any]]):
+    """The same rule as the team screen: teams are groups of agents, customers are never members."""
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors) or self.instance.is_agent:
+            return
+        kept = [
+            form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if kept:
+            raise forms.ValidationError(
+                gettext("Customers are not members of teams; remove these team memberships."),
+                code="customer_in_team",
+            )
 
 
 class TeamMembershipInline(DeskAdminAccess, admin.TabularInline[Any, User]):
     model = Team.members.through
+    formset = TeamMembershipFormSet
     extra = 0
     verbose_name = _("team membership")
     verbose_name_plural = _("team memberships (the desks an agent works on follow their teams)")

@@ -27,6 +27,7 @@ from deskline.desks.models import (
     RequestType,
     ShortLink,
     Status,
+    translated_value,
 )
 
 SELECT_FIELD_TYPES = frozenset({FieldType.SINGLE_SELECT, FieldType.MULTI_SELECT})
@@ -81,13 +82,7 @@ class StatusFormSet(BaseInlineFormSet[Status, Desk, forms.ModelForm[Status]]):
                 % {"count": len(initial)},
                 code="one_initial_status",
             )
-        for form in kept:
-            for target in form.cleaned_data.get("next_statuses") or ():
-                if target.desk_id != self.instance.pk:
-                    form.add_error(
-                        "next_statuses",
-                        gettext("%(status)s belongs to another desk.") % {"status": target},
-                    )
+        # A next status of another desk never gets here: `add_fields` offers only this desk's.
 
     def save(self, commit: bool = True) -> list[Status]:
         if commit and self.instance.pk:
@@ -249,7 +244,10 @@ class DeskForm(TranslationsFormMixin):
 
 
 def _default_workflow_description() -> str:
-    names = ", ".join(name for _key, name, *_rest in DEFAULT_WORKFLOW)
+    names = ", ".join(
+        translated_value({"zh-hans": {"name": chinese}}, "name", english)
+        for _key, english, chinese, *_rest in DEFAULT_WORKFLOW
+    )
     return gettext(
         "A new desk starts with the default workflow (%(statuses)s). "
         "Change its statuses after saving."

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from deskline.accounts.models import Organization, Role, SiteSettings, Team, User
+from deskline.testing.admin_forms import form_data, signed_in
 from deskline.testing.factories import make_user
 from deskline.testing.scenario import Helpdesk, build_helpdesk
 
@@ -23,32 +23,6 @@ def helpdesk(db: None) -> Helpdesk:
 @pytest.fixture
 def desk_admin(helpdesk: Helpdesk) -> User:
     return make_user(role=Role.DESK_ADMIN, email="dana@deskline.example", display_name="Dana")
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def form_data(response: Any) -> dict[str, Any]:
-    """The POST data of an admin form as it was rendered: the main form and every inline."""
-    forms: list[Any] = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        forms += [inline.formset.management_form, *inline.formset.forms]
-    data: dict[str, Any] = {}
-    for form in forms:
-        for bound in form:
-            value = bound.value()
-            if value is None or value is False:
-                continue  # an unchecked box or an empty choice is not sent
-            if value is True:
-                data[bound.html_name] = "on"
-            elif isinstance(value, list | tuple):
-                data[bound.html_name] = [str(item) for item in value]
-            else:
-                data[bound.html_name] = str(value)
-    return data
 
 
 def person(user: User) -> dict[str, Any]:
@@ -245,6 +219,54 @@ def test_a_customer_cannot_join_a_team(desk_admin: User, helpdesk: Helpdesk):
     assert response.status_code == 200
     assert "members" in response.context["adminform"].form.errors
     assert list(Team.objects.get(pk=helpdesk.frontline.pk).members.all()) == [helpdesk.li]
+
+
+def test_a_customer_cannot_join_a_team_from_their_own_page(desk_admin: User, helpdesk: Helpdesk):
+    client = signed_in(desk_admin)
+    url = reverse("admin:accounts_user_add")
+    page = client.get(url)
+    data = form_data(page)
+    teams = page.context["inline_admin_formsets"][0].formset.prefix
+    data.update(
+        {
+            "email": "mei@deskline.example",
+            "display_name": "Mei",
+            "role": Role.CUSTOMER,
+            "time_zone": "UTC",
+            "usable_password": "false",
+            f"{teams}-TOTAL_FORMS": "1",
+            f"{teams}-0-team": str(helpdesk.people.pk),
+        }
+    )
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert "Customers are not members of teams" in str(formset.non_form_errors())
+    assert not User.objects.filter(email="mei@deskline.example").exists()
+    assert list(helpdesk.people.members.all()) == [helpdesk.hana]
+
+
+def test_an_agent_made_a_customer_leaves_their_teams_first(desk_admin: User, helpdesk: Helpdesk):
+    client = signed_in(desk_admin)
+    url = reverse("admin:accounts_user_change", args=[helpdesk.li.pk])
+    data = form_data(client.get(url))
+    data["role"] = Role.CUSTOMER
+    before = person(helpdesk.li)
+
+    refused = client.post(url, data)
+    after_refusal = person(helpdesk.li)
+    membership = next(name for name in data if name.endswith("-team"))
+    data[membership.removesuffix("-team") + "-DELETE"] = "on"
+    accepted = client.post(url, data)
+
+    assert refused.status_code == 200
+    assert before["teams"] == ["Frontline"]
+    assert after_refusal == before
+    assert accepted.status_code == 302
+    li = User.objects.get(pk=helpdesk.li.pk)
+    assert (li.role, list(li.teams.all())) == (Role.CUSTOMER, [])
 
 
 def test_an_organization_needs_a_known_time_zone(desk_admin: User, helpdesk: Helpdesk):

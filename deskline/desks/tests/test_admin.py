@@ -11,6 +11,7 @@ from django.utils.html import escape
 
 from deskline.accounts.models import Role, User
 from deskline.desks.models import Desk, RequestField, RequestType, ShortLink, Status
+from deskline.testing.admin_forms import form_data, signed_in
 from deskline.testing.factories import make_ticket, make_user
 from deskline.testing.scenario import Helpdesk
 
@@ -24,29 +25,7 @@ def desk_admin(helpdesk: Helpdesk) -> User:
 
 @pytest.fixture
 def client_as_desk_admin(desk_admin: User) -> Client:
-    client = Client()
-    client.force_login(desk_admin)
-    return client
-
-
-def form_data(response: Any) -> dict[str, Any]:
-    """The POST data of an admin form as it was rendered: the main form and every inline."""
-    forms: list[Any] = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        forms += [inline.formset.management_form, *inline.formset.forms]
-    data: dict[str, Any] = {}
-    for form in forms:
-        for bound in form:
-            value = bound.value()
-            if value is None or value is False:
-                continue  # an unchecked box or an empty choice is not sent
-            if value is True:
-                data[bound.html_name] = "on"
-            elif isinstance(value, list | tuple):
-                data[bound.html_name] = [str(item) for item in value]
-            else:
-                data[bound.html_name] = str(value)
-    return data
+    return signed_in(desk_admin)
 
 
 def status_rows(desk: Desk) -> list[tuple[Any, ...]]:
@@ -156,6 +135,18 @@ def test_a_new_desk_gets_the_default_workflow(client_as_desk_admin: Client, help
     assert Status.objects.get(desk=desk, is_initial=True).key == "open"
 
 
+def test_the_new_desk_page_names_the_default_statuses_in_the_readers_language(
+    client_as_desk_admin: Client,
+):
+    page = client_as_desk_admin.get(
+        reverse("admin:desks_desk_add"), headers={"accept-language": "zh-hans"}
+    )
+
+    text = page.content.decode()
+    assert "待处理, 处理中, 等待客户, 已解决, 已关闭" in text
+    assert "Waiting for customer" not in text
+
+
 def test_a_desk_admin_edits_a_desks_statuses_inline(
     client_as_desk_admin: Client, helpdesk: Helpdesk
 ):
@@ -250,7 +241,7 @@ def _key_that_is_not_a_slug(data: dict[str, Any], helpdesk: Helpdesk) -> None:
         (_duplicate_key, "Please correct the duplicate data for key"),
         (_malformed_translations, "must be an object"),
         (_unknown_language, "Unknown language fr"),
-        (_key_that_is_not_a_slug, "valid"),
+        (_key_that_is_not_a_slug, "Enter a valid “slug”"),
     ],
 )
 def test_invalid_statuses_show_errors_and_save_nothing(
