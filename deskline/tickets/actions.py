@@ -347,11 +347,7 @@ def ticket_update(
 
     with transaction.atomic():
         locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
-        if expected_version is not None and locked.version != expected_version:
-            raise Conflict(
-                _("Someone else changed this request; reload it and try again."),
-                code="version_conflict",
-            )
+        _check_version(locked, expected_version)
         at = now()
         events: list[TicketEvent] = []
         for name, value in new.items():
@@ -395,6 +391,16 @@ def ticket_update(
     return locked
 
 
+def _check_version(locked: Ticket, expected_version: int | None) -> None:
+    """Refuse with Conflict when someone changed the (locked) ticket since the actor read
+    version `expected_version`: a form opened before another agent's change."""
+    if expected_version is not None and locked.version != expected_version:
+        raise Conflict(
+            _("Someone else changed this request; reload it and try again."),
+            code="version_conflict",
+        )
+
+
 def _audit_value(value: Any) -> Any:
     if isinstance(value, User):
         return value.email
@@ -403,14 +409,18 @@ def _audit_value(value: Any) -> Any:
     return value
 
 
-def ticket_transition(*, actor: User, ticket: Ticket, status: str) -> Ticket:
+def ticket_transition(
+    *, actor: User, ticket: Ticket, status: str, expected_version: int | None = None
+) -> Ticket:
     """Move the ticket to the status with key (or name) `status`, if the workflow allows it.
 
-    Customers may only resolve their request or reopen a resolved one.
+    Customers may only resolve their request or reopen a resolved one. When `expected_version`
+    is given and someone changed the ticket since, nothing is written (Conflict).
     """
     target = _find_status(ticket.desk, status)
     with transaction.atomic():
         locked = Ticket.objects.select_for_update().select_related("status").get(pk=ticket.pk)
+        _check_version(locked, expected_version)
         current = locked.status
         allowed = set(current.next_statuses.values_list("pk", flat=True))
         if target.pk not in allowed:
@@ -558,25 +568,6 @@ def attachment_upload(
     return attachment
 
 
-def ticket_transition_checked(
-    *, actor: User, ticket: Ticket, status: str, expected_version: int
-) -> Ticket:
-    """`ticket_transition`, refused with Conflict when someone changed the ticket since the
-    actor read version `expected_version` (a form opened before another agent's change)."""
-    with transaction.atomic():
-        current = (
-            Ticket.objects.select_for_update()
-            .filter(pk=ticket.pk)
-            .values_list("version", flat=True)
-        )
-        if next(iter(current), None) != expected_version:
-            raise Conflict(
-                _("Someone else changed this request; reload it and try again."),
-                code="version_conflict",
-            )
-        return ticket_transition(actor=actor, ticket=ticket, status=status)
-
-
 BULK_CHANGES = ("assignee", "priority", "status")
 
 
@@ -599,7 +590,9 @@ def ticket_bulk_change(
 
     Each ticket goes through `ticket_update` and `ticket_transition` in its own transaction, so
     one that refuses (a transition its workflow does not allow, say) is reported and the others
-    still change. Bad `changes` themselves raise before anything is written.
+    still change. A ticket of a desk the actor does not serve is refused (even one they reported,
+    which `ticket_transition` would let its reporter resolve), and a ticket given twice is changed
+    once. Bad `changes` themselves raise before anything is written.
     """
     unknown = sorted(set(changes) - set(BULK_CHANGES))
     if unknown or not changes:
@@ -612,8 +605,11 @@ def ticket_bulk_change(
         _clean_priority(changes["priority"])
     updates = {name: value for name, value in changes.items() if name != "status"}
     outcomes: list[BulkOutcome] = []
-    for ticket in tickets:
+    unique = {ticket.pk: ticket for ticket in tickets}
+    for ticket in unique.values():
         try:
+            if not is_agent_of(actor, ticket):
+                raise PermissionDenied(_("Only agents of this desk can change a request."))
             with transaction.atomic():
                 if updates:
                     ticket = ticket_update(actor=actor, ticket=ticket, changes=updates)

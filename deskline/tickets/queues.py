@@ -202,7 +202,11 @@ def queue_filter_options(user: User) -> FilterOptions:
     request_types = [
         (
             request_type.pk,
-            f"{desk_keys.get(request_type.desk_id, '')}: {request_type.translated('name')}",
+            _("%(desk)s: %(name)s")
+            % {
+                "desk": desk_keys.get(request_type.desk_id, ""),
+                "name": request_type.translated("name"),
+            },
         )
         for request_type in RequestType.objects.filter(desk_id__in=desk_ids).order_by(
             "desk_id", "position", "id"

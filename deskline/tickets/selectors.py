@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -131,6 +132,7 @@ class TicketFilters:
     created_after: datetime.datetime | None = None
     created_before: datetime.datetime | None = None
     reporter: str | None = None
+    request_type: int | None = None
 
 
 @dataclass(frozen=True)
@@ -139,25 +141,42 @@ class Page:
     next_cursor: str | None
 
 
+def _encode_text(raw: str) -> str:
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode_text(cursor: str, prefix: str) -> str:
+    """The text a cursor carries after its one-letter `prefix`; ValueError when it is not one."""
+    raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    if not raw.startswith(prefix):
+        raise ValueError(raw)
+    return raw[len(prefix) :]
+
+
+def _positive_id(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise ValueError(text)
+    return value
+
+
+def _invalid_cursor() -> ValidationFailed:
+    return ValidationFailed(
+        _("The cursor is not one this list gave out."),
+        code="invalid_cursor",
+        fields={"cursor": [_("Use next_cursor from the previous page.")]},
+    )
+
+
 def encode_cursor(last_id: int) -> str:
-    return base64.urlsafe_b64encode(f"t{last_id}".encode()).decode().rstrip("=")
+    return _encode_text(f"t{last_id}")
 
 
 def decode_cursor(cursor: str) -> int:
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        if not raw.startswith("t"):
-            raise ValueError(raw)
-        value = int(raw[1:])
-        if value <= 0:
-            raise ValueError(raw)
+        return _positive_id(_decode_text(cursor, "t"))
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise ValidationFailed(
-            _("The cursor is not one this list gave out."),
-            code="invalid_cursor",
-            fields={"cursor": [_("Use next_cursor from the previous page.")]},
-        ) from None
-    return value
+        raise _invalid_cursor() from None
 
 
 def _bad_filter(name: str, message: Message) -> ValidationFailed:
@@ -226,6 +245,8 @@ def _apply_filters(
             if team_id is None:
                 raise _bad_filter("team", _("There is no team with this name."))
             queryset = queryset.filter(team_id=team_id)
+    if filters.request_type is not None:
+        queryset = queryset.filter(request_type_id=filters.request_type)
     if filters.created_after:
         queryset = queryset.filter(created_at__gte=filters.created_after)
     if filters.created_before:
@@ -262,7 +283,15 @@ def ticket_list(
     if cursor:
         queryset = queryset.filter(id__lt=decode_cursor(cursor))
     rows = list(queryset.order_by("-id").values(*LIST_COLUMNS)[: limit + 1])
-    next_cursor = encode_cursor(rows[limit - 1]["id"]) if len(rows) > limit else None
+    return _page_of(rows, limit, lambda row: encode_cursor(row["id"]))
+
+
+def _page_of(
+    rows: list[dict[str, Any]], limit: int, cursor_of: Callable[[dict[str, Any]], str]
+) -> Page:
+    """The page of `rows` (read with one row more than `limit`, to know whether another page
+    follows), with their labels, and the cursor of the next page from its last row."""
+    next_cursor = cursor_of(rows[limit - 1]) if len(rows) > limit else None
     rows = rows[:limit]
     labels = _label_names_of([row["id"] for row in rows])
     return Page(
@@ -344,26 +373,12 @@ QUEUE_ORDERINGS = {
 }
 
 
-@dataclass(frozen=True)
-class QueueFilters:
-    """What an agent narrows a queue to; empty values filter nothing."""
-
-    status: str | None = None
-    priority: str | None = None
-    team: str | None = None
-    assignee: str | None = None
-    request_type: int | None = None
-    q: str | None = None
-
-
 def _encode_sort_cursor(sort: str, row: dict[str, Any]) -> str:
     if sort == "updated":
-        raw = f"u{row['updated_at'].isoformat()}|{row['id']}"
-    elif sort == "priority":
-        raw = f"p{row['priority_rank']}|{row['id']}"
-    else:
-        return encode_cursor(row["id"])
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+        return _encode_text(f"u{row['updated_at'].isoformat()}|{row['id']}")
+    if sort == "priority":
+        return _encode_text(f"p{row['priority_rank']}|{row['id']}")
+    return encode_cursor(row["id"])
 
 
 def _decode_sort_cursor(sort: str, cursor: str) -> tuple[Any, int]:
@@ -371,31 +386,20 @@ def _decode_sort_cursor(sort: str, cursor: str) -> tuple[Any, int]:
     if sort in ("newest", "oldest"):
         return None, decode_cursor(cursor)
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        prefix = "u" if sort == "updated" else "p"
-        if not raw.startswith(prefix):
-            raise ValueError(raw)
-        value, _sep, last_id = raw[1:].rpartition("|")
+        value, _sep, last_id = _decode_text(cursor, sort[0]).rpartition("|")
         key: Any = datetime.datetime.fromisoformat(value) if sort == "updated" else int(value)
         if isinstance(key, datetime.datetime) and key.tzinfo is None:
-            raise ValueError(raw)
-        number = int(last_id)
-        if number <= 0:
-            raise ValueError(raw)
+            raise ValueError(value)
+        return key, _positive_id(last_id)
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise ValidationFailed(
-            _("The cursor is not one this list gave out."),
-            code="invalid_cursor",
-            fields={"cursor": [_("Use next_cursor from the previous page.")]},
-        ) from None
-    return key, number
+        raise _invalid_cursor() from None
 
 
 def queue_ticket_list(
     *,
     user: User,
     queue: Queue,
-    filters: QueueFilters,
+    filters: TicketFilters,
     sort: str = "newest",
     cursor: str | None = None,
     limit: int = DEFAULT_PAGE,
@@ -411,19 +415,7 @@ def queue_ticket_list(
         raise _bad_filter("sort", _("Sort by newest, oldest, updated or priority."))
     # Every queue is already limited to the desks `user` serves: no need to add visible_tickets.
     # The filters are resolved once (their lookups are queries) and added to every range.
-    narrowing = _apply_filters(
-        user,
-        Ticket.objects.all(),
-        TicketFilters(
-            status=filters.status,
-            priority=filters.priority,
-            team=filters.team,
-            assignee=filters.assignee,
-            q=filters.q,
-        ),
-    )
-    if filters.request_type is not None:
-        narrowing = narrowing.filter(request_type_id=filters.request_type)
+    narrowing = _apply_filters(user, Ticket.objects.all(), filters)
     after = _after_cursor(sort, cursor) if cursor else Q()
     ordering = QUEUE_ORDERINGS[sort]
     ranges = [
@@ -448,12 +440,7 @@ def queue_ticket_list(
             id__in=RawSQL(" UNION ALL ".join(arms), params)  # noqa: S611 - SQL built by the ORM
         )
     rows = list(page.order_by(*ordering).values(*LIST_COLUMNS)[: limit + 1])
-    next_cursor = _encode_sort_cursor(sort, rows[limit - 1]) if len(rows) > limit else None
-    rows = rows[:limit]
-    labels = _label_names_of([row["id"] for row in rows])
-    return Page(
-        items=[_ticket_row(row, labels[row["id"]]) for row in rows], next_cursor=next_cursor
-    )
+    return _page_of(rows, limit, lambda row: _encode_sort_cursor(sort, row))
 
 
 def _after_cursor(sort: str, cursor: str) -> Q:

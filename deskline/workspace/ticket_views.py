@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,8 +25,8 @@ from deskline.core.errors import Conflict, DomainError, Message, ValidationFaile
 from deskline.desks.models import FieldType, RequestField
 from deskline.tickets import actions, queues, selectors
 from deskline.tickets.access import access_ticket, is_agent_of
-from deskline.tickets.models import Attachment, Priority, Ticket
-from deskline.workspace.views import agent, agent_required, sidebar_context
+from deskline.tickets.models import Attachment, Priority, Ticket, TicketEvent
+from deskline.workspace.views import agent, agent_required, positive_id, sidebar_context
 
 CONFLICT_MESSAGE = gettext_lazy(
     "Someone changed this ticket after you opened it, so your change was not saved. "
@@ -42,6 +43,17 @@ EDITABLE_FIELD_TYPES = {
     FieldType.USER: "email",
 }
 _LABEL_SPLIT = re.compile(r"[\s,]+")
+# What the history calls each field an event can name (events store the field's code).
+EVENT_FIELD_LABELS = {
+    "summary": gettext_lazy("Summary"),
+    "priority": gettext_lazy("Priority"),
+    "assignee": gettext_lazy("Assignee"),
+    "team": gettext_lazy("Team"),
+    "fields": gettext_lazy("Request fields"),
+    "labels": gettext_lazy("Labels"),
+    "is_shared_with_organization": gettext_lazy("Shared with the organization"),
+    "status": gettext_lazy("Status"),
+}
 
 
 @dataclass
@@ -68,6 +80,14 @@ class FormField:
     @property
     def input_name(self) -> str:
         return f"field_{self.key}"
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One event of the history, with the name of the field it changed in the reader's language."""
+
+    event: TicketEvent
+    field_label: str
 
 
 def _messages_of(error: DomainError) -> dict[str, list[str]]:
@@ -151,7 +171,10 @@ def _render_ticket(
         "ticket": ticket,
         "labels": selectors.label_names(ticket),
         "comments": comments,
-        "events": events,
+        "events": [
+            HistoryEntry(event, str(EVENT_FIELD_LABELS.get(event.field, event.field)))
+            for event in events
+        ],
         "desk_name": ticket.desk.translated("name"),
         "request_type_name": ticket.request_type.translated("name"),
         "status_name": ticket.status.translated("name"),
@@ -175,8 +198,7 @@ def _render_ticket(
 
 
 def _posted_version(request: HttpRequest) -> int | None:
-    raw = (request.POST.get("version") or "").strip()
-    return int(raw) if raw.isdigit() else None
+    return positive_id(request.POST.get("version"))
 
 
 def _conflict(request: HttpRequest, user: User, key: str) -> HttpResponse:
@@ -202,26 +224,31 @@ def ticket_comment(request: HttpRequest, key: str) -> HttpResponse:
     is_public = request.POST.get("visibility") != "internal"
     body = request.POST.get("body", "")
     composer = Composer(body=body)
+    uploaded: list[Attachment] = []
     try:
-        attachment_ids: list[int] = []
-        # Files are stored only with a message to go with them, so a refused form leaves none.
-        if body.strip():
-            for upload in request.FILES.getlist("attachments"):
-                attachment = actions.attachment_upload(
-                    actor=user,
-                    filename=upload.name or "",
-                    content=upload.file,  # type: ignore[arg-type]  # a binary stream
-                    size=upload.size,
-                )
-                attachment_ids.append(attachment.pk)
-        comment = actions.ticket_comment(
-            actor=user,
-            ticket=ticket,
-            body=body,
-            is_public=is_public,
-            attachment_ids=attachment_ids,
-        )
+        # The files and the message are stored together or not at all: a refused message (too
+        # long, say) or a refused second file leaves no file behind unclaimed.
+        with transaction.atomic():
+            if body.strip():  # no file is worth storing without a message to go with it
+                for upload in request.FILES.getlist("attachments"):
+                    uploaded.append(
+                        actions.attachment_upload(
+                            actor=user,
+                            filename=upload.name or "",
+                            content=upload.file,  # type: ignore[arg-type]  # a binary stream
+                            size=upload.size,
+                        )
+                    )
+            comment = actions.ticket_comment(
+                actor=user,
+                ticket=ticket,
+                body=body,
+                is_public=is_public,
+                attachment_ids=[attachment.pk for attachment in uploaded],
+            )
     except ValidationFailed as error:
+        for attachment in uploaded:  # their rows were rolled back; their files go too
+            attachment.file.delete(save=False)
         composer.errors = _messages_of(error)
         if "file" in composer.errors:
             composer.errors["attachments"] = composer.errors.pop("file")
@@ -309,7 +336,7 @@ def ticket_transition(request: HttpRequest, key: str) -> HttpResponse:
     try:
         if version is None:
             raise ValidationFailed(_("Reload the page and try again."), code="version_required")
-        actions.ticket_transition_checked(
+        actions.ticket_transition(
             actor=user, ticket=ticket, status=status_key, expected_version=version
         )
     except Conflict:

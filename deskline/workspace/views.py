@@ -14,7 +14,13 @@ from typing import Any, TypeVar, cast
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -27,7 +33,7 @@ from deskline.core.errors import DomainError, NotFound, ValidationFailed
 from deskline.core.errors import PermissionDenied as DomainPermissionDenied
 from deskline.core.markdown import render_markdown
 from deskline.tickets import actions, queues, selectors
-from deskline.tickets.access import access_ticket
+from deskline.tickets.access import access_ticket, is_agent_of
 from deskline.tickets.models import Priority, Ticket
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
@@ -39,6 +45,9 @@ SORT_LABELS = {
     "priority": gettext_lazy("Priority"),
 }
 PAGE_SIZE = 50
+# The largest id a database column holds: a larger number in a form names nothing (and SQLite
+# cannot even compare it), so it is refused like any other non-number.
+MAX_ID = 2**63 - 1
 
 
 def agent_required(view: View) -> View:
@@ -50,6 +59,11 @@ def agent_required(view: View) -> View:
             return redirect_to_login(request.get_full_path())
         if not cast(User, request.user).is_agent:
             raise PermissionDenied
+        if _has_null_character(request):
+            # PostgreSQL cannot store or even compare text holding NUL: refuse it before any query.
+            return HttpResponseBadRequest(
+                _("Some values are not valid."), content_type="text/plain; charset=utf-8"
+            )
         try:
             return view(request, *args, **kwargs)
         except NotFound as error:
@@ -58,6 +72,24 @@ def agent_required(view: View) -> View:
             raise PermissionDenied from None
 
     return cast(View, wrapper)
+
+
+def _has_null_character(request: HttpRequest) -> bool:
+    return any(
+        "\x00" in name or any("\x00" in value for value in values)
+        for query in (request.GET, request.POST)
+        for name, values in query.lists()
+    )
+
+
+def positive_id(raw: str | None) -> int | None:
+    """The posted number as an int when it is a whole number a database id can hold."""
+    text = (raw or "").strip()
+    # isdigit() alone lets through "²", which int() refuses: ASCII digits only.
+    if not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ID else None
 
 
 def agent(request: HttpRequest) -> User:
@@ -100,16 +132,13 @@ def sidebar(request: HttpRequest) -> HttpResponse:
     return render(request, "workspace/_sidebar.html", context)
 
 
-def _queue_filters(query: Any) -> tuple[selectors.QueueFilters, dict[str, list[str]]]:
+def _queue_filters(query: Any) -> tuple[selectors.TicketFilters, dict[str, list[str]]]:
     errors: dict[str, list[str]] = {}
-    request_type: int | None = None
     raw_type = (query.get("request_type") or "").strip()
-    if raw_type:
-        if raw_type.isdigit():
-            request_type = int(raw_type)
-        else:
-            errors["request_type"] = [_("Choose a request type from the list.")]
-    filters = selectors.QueueFilters(
+    request_type = positive_id(raw_type)
+    if raw_type and request_type is None:
+        errors["request_type"] = [_("Choose a request type from the list.")]
+    filters = selectors.TicketFilters(
         status=(query.get("status") or "").strip() or None,
         priority=(query.get("priority") or "").strip() or None,
         team=(query.get("team") or "").strip() or None,
@@ -198,7 +227,9 @@ def bulk(request: HttpRequest, slug: str) -> HttpResponse:
     user = agent(request)
     queues.find_queue(user, slug)
     fallback = reverse("workspace:queue", kwargs={"slug": slug})
-    keys = [key for key in request.POST.getlist("tickets") if key.strip()][: selectors.MAX_PAGE]
+    # Each key once: a key ticked twice would be changed, then refused as already changed.
+    keys = list(dict.fromkeys(key for key in request.POST.getlist("tickets") if key.strip()))
+    keys = keys[: selectors.MAX_PAGE]
     if not keys:
         messages.error(request, _("Tick at least one ticket first."))
         return _back_to(request, fallback)
@@ -213,9 +244,15 @@ def bulk(request: HttpRequest, slug: str) -> HttpResponse:
     refused: list[tuple[str, str]] = []
     for key in keys:
         try:
-            tickets.append(access_ticket(user, key, write=True))
+            ticket = access_ticket(user, key, write=True)
         except DomainError:
+            ticket = None
+        # Like the ticket page: a ticket of a desk the agent does not serve (their own request on
+        # another desk, say) is not one the workspace can change.
+        if ticket is None or not is_agent_of(user, ticket):
             refused.append((key, _("There is no ticket with this key.")))
+        else:
+            tickets.append(ticket)
     try:
         outcomes = actions.ticket_bulk_change(actor=user, tickets=tickets, changes=changes)
     except ValidationFailed as error:

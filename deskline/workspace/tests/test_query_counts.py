@@ -58,9 +58,10 @@ def test_the_queue_page_shows_20_busy_rows_in_a_fixed_number_of_queries(
 ):
     _raise_busy_tickets(helpdesk, 20)
     client = signed_in(helpdesk.li)
-    expected = _count(client, "/agent/queues/mine/")
 
-    with django_assert_num_queries(expected):
+    # session, user, served desk ids, served desks, the page's rows, their labels, and the
+    # filter bar's statuses, teams, agents and request types
+    with django_assert_num_queries(10):
         response = client.get("/agent/queues/mine/")
 
     assert response.content.decode().count('name="tickets"') == 20
@@ -72,7 +73,22 @@ def test_the_sidebar_asks_one_query_per_queue(helpdesk: Helpdesk):
     few = _count(client, "/agent/sidebar/")
     _raise_busy_tickets(helpdesk, 18)
 
-    assert _count(client, "/agent/sidebar/") == few
+    # session, user, served desk ids, served desks, the user's teams; then one count per queue:
+    # mine, unassigned, waiting, resolved and the IT desk's
+    assert _count(client, "/agent/sidebar/") == few == 5 + 5
+
+
+def test_the_markdown_preview_asks_only_for_the_session_and_the_user(
+    helpdesk: Helpdesk, django_assert_num_queries
+):
+    client = signed_in(helpdesk.li)
+
+    with django_assert_num_queries(2):
+        response = client.post("/agent/preview/", {"body": "**Restart** the VPN client"})
+
+    assert response.content.decode() == (
+        '<div class="body markdown"><p><strong>Restart</strong> the VPN client</p>\n</div>\n'
+    )
 
 
 def test_the_ticket_page_asks_the_same_number_of_queries_for_2_or_20_comments(

@@ -12,7 +12,7 @@ from django.db import connection
 from deskline.accounts.models import User
 from deskline.demo.seeding import seed_tickets
 from deskline.tickets.queues import queues_for
-from deskline.tickets.selectors import QUEUE_SORTS, QueueFilters, queue_ticket_list
+from deskline.tickets.selectors import QUEUE_SORTS, TicketFilters, queue_ticket_list
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def _list_query(user: User, slug: str, sort: str) -> tuple[str, Any]:
 
     queue = next(queue for queue in queues_for(user) if queue.slug == slug)
     with connection.execute_wrapper(record):
-        queue_ticket_list(user=user, queue=queue, filters=QueueFilters(), sort=sort)
+        queue_ticket_list(user=user, queue=queue, filters=TicketFilters(), sort=sort)
     return next((sql, params) for sql, params in seen if '"desks_desk"."key"' in sql)
 
 
