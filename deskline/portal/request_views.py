@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,9 +16,10 @@ from django.views.decorators.http import require_POST
 
 from deskline.accounts.models import User
 from deskline.core.errors import Conflict, PermissionDenied, ValidationFailed
-from deskline.desks.models import FieldType, RequestField
+from deskline.desks.models import FieldType, RequestField, StatusCategory
 from deskline.portal.forms import CommentForm
 from deskline.portal.http import error_pages, is_htmx
+from deskline.portal.uploads import kept_only_on_success
 from deskline.tickets import help_center, selectors
 from deskline.tickets.access import access_ticket
 from deskline.tickets.actions import attachment_upload, ticket_comment, ticket_transition
@@ -30,9 +30,12 @@ CONVERSATION_PAGE = 100
 
 # The status filter of the lists: what a customer means, as status categories.
 STATUS_FILTERS: dict[str, tuple[Any, str]] = {
-    "open": (gettext_lazy("Open"), "new,in_progress,waiting"),
-    "waiting": (gettext_lazy("Waiting for me"), "waiting"),
-    "resolved": (gettext_lazy("Resolved"), "done"),
+    "open": (
+        gettext_lazy("Open"),
+        ",".join(category for category in StatusCategory.values if category != StatusCategory.DONE),
+    ),
+    "waiting": (gettext_lazy("Waiting for me"), StatusCategory.WAITING.value),
+    "resolved": (gettext_lazy("Resolved"), StatusCategory.DONE.value),
 }
 SCOPES = ("mine", "organization")
 
@@ -114,16 +117,21 @@ def _field_values(
 def _conversation_context(
     request: HttpRequest, user: User, ticket: Ticket, comment_form: CommentForm
 ) -> dict[str, Any]:
-    comments = selectors.ticket_comments(user=user, ticket=ticket).prefetch_related(
-        Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
-    )
-    rows, later = selectors.oldest_first_page(
-        comments, limit=CONVERSATION_PAGE, cursor=request.GET.get("after") or None
-    )
+    comments = help_center.conversation_comments(user=user, ticket=ticket)
+    cursor_error = ""
+    try:
+        rows, later = selectors.oldest_first_page(
+            comments, limit=CONVERSATION_PAGE, cursor=request.GET.get("after") or None
+        )
+    except ValidationFailed as error:
+        # A cursor the page never gave out: show the conversation from its start, and say so.
+        cursor_error = str(error.message)
+        rows, later = selectors.oldest_first_page(comments, limit=CONVERSATION_PAGE, cursor=None)
     return {
         "ticket": ticket,
         "comments": rows,
         "later": later,
+        "cursor_error": cursor_error,
         "comment_form": comment_form,
         "nav": "requests",
     }
@@ -136,6 +144,8 @@ def _detail(
     files = {a.pk: a for a in help_center.ticket_attachments(user=user, ticket=ticket)}
     resolve_to, reopen_to = help_center.done_and_open_targets(user=user, ticket=ticket)
     context = _conversation_context(request, user, ticket, comment_form)
+    if context["cursor_error"] and status == 200:
+        status = 400
     context.update(
         {
             "field_values": _field_values(
@@ -170,15 +180,23 @@ def add_comment(request: HttpRequest, key: str) -> HttpResponse:
     added = False
     if form.is_valid():
         try:
-            ids = [
-                attachment_upload(
-                    actor=user, filename=upload.name or "", content=upload.file, size=upload.size
-                ).pk
-                for upload in form.cleaned_data["attachments"]
-            ]
-            ticket_comment(
-                actor=user, ticket=ticket, body=form.cleaned_data["body"], attachment_ids=ids
-            )
+            # No file is kept when the comment is refused.
+            with kept_only_on_success() as uploaded:
+                for upload in form.cleaned_data["attachments"]:
+                    uploaded.append(
+                        attachment_upload(
+                            actor=user,
+                            filename=upload.name or "",
+                            content=upload.file,
+                            size=upload.size,
+                        )
+                    )
+                ticket_comment(
+                    actor=user,
+                    ticket=ticket,
+                    body=form.cleaned_data["body"],
+                    attachment_ids=[attachment.pk for attachment in uploaded],
+                )
             added = True
         except ValidationFailed as error:
             form.add_domain_errors(error, form.ERROR_NAMES)
@@ -199,12 +217,16 @@ def transition(request: HttpRequest, key: str) -> HttpResponse:
     """Mark a request as resolved, or reopen it."""
     user: User = request.user  # type: ignore[assignment]  # login_required
     ticket = access_ticket(user, key, write=True)
+    status = request.POST.get("status", "")
     try:
-        moved = ticket_transition(actor=user, ticket=ticket, status=request.POST.get("status", ""))
+        if "\x00" in status:
+            # No status key holds one, and PostgreSQL refuses it in a query: a 500 otherwise.
+            raise ValidationFailed(_("This desk has no such status."), code="unknown_status")
+        moved = ticket_transition(actor=user, ticket=ticket, status=status)
     except (ValidationFailed, PermissionDenied, Conflict) as error:
         messages.error(request, str(error.message))
     else:
-        if moved.status_category == "done":
+        if moved.status_category == StatusCategory.DONE:
             messages.success(request, _("Marked as resolved."))
         else:
             messages.success(request, _("Reopened. We will look at it again."))

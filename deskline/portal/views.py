@@ -17,6 +17,7 @@ from deskline.desks.models import Desk, RequestType
 from deskline.desks.selectors import request_types_for_desk
 from deskline.portal.forms import RaiseRequestForm, form_name
 from deskline.portal.http import error_pages
+from deskline.portal.uploads import kept_only_on_success
 from deskline.tickets import help_center, selectors
 from deskline.tickets.access import is_agent_of
 from deskline.tickets.actions import attachment_upload, desk_ticket_stub, ticket_create
@@ -75,39 +76,51 @@ def desk(request: HttpRequest, desk_key: str) -> HttpResponse:
     return render(request, "portal/desk.html", {"desk": found, "request_types": request_types})
 
 
+class _FormRefused(Exception):
+    """Raised inside the upload transaction when the form got errors: undoes the uploads."""
+
+
 def _raise(
     user: User, desk: Desk, request_type: RequestType, form: RaiseRequestForm
 ) -> Ticket | None:
-    """Upload the chosen files and raise the request; None with errors put on the form."""
-    attachment_ids: dict[str, list[int]] = {}
-    for field, upload in form.chosen_files():
-        try:
-            attachment = attachment_upload(
-                actor=user,
-                filename=upload.name or "",
-                content=upload.file,  # type: ignore[arg-type]  # an uploaded file is a binary stream
-                size=upload.size,
-            )
-        except ValidationFailed as error:
-            for message in error.fields.get("file") or [error.message]:
-                form.add_error(form_name(field.key), str(message))
-            continue
-        attachment_ids.setdefault(field.key, []).append(attachment.pk)
-    if form.errors:
-        return None
+    """Upload the chosen files and raise the request; None with errors put on the form.
+
+    Every file is checked (so that all refusals show at once), and none is kept unless the
+    request is raised.
+    """
     try:
-        return ticket_create(
-            actor=user,
-            desk=desk,
-            request_type=request_type,
-            summary=form.cleaned_data["summary"],
-            description=form.cleaned_data["description"],
-            priority=form.cleaned_data["priority"],
-            reporter_email=form.cleaned_data.get("reporter_email") or None,
-            is_shared_with_organization=bool(form.cleaned_data.get("share_with_organization")),
-            fields=form.field_values(attachment_ids),
-            channel=Channel.PORTAL,
-        )
+        with kept_only_on_success() as uploaded:
+            attachment_ids: dict[str, list[int]] = {}
+            for field, upload in form.chosen_files():
+                try:
+                    attachment = attachment_upload(
+                        actor=user,
+                        filename=upload.name or "",
+                        content=upload.file,  # type: ignore[arg-type]  # a binary stream
+                        size=upload.size,
+                    )
+                except ValidationFailed as error:
+                    for message in error.fields.get("file") or [error.message]:
+                        form.add_error(form_name(field.key), str(message))
+                    continue
+                uploaded.append(attachment)
+                attachment_ids.setdefault(field.key, []).append(attachment.pk)
+            if form.errors:
+                raise _FormRefused
+            return ticket_create(
+                actor=user,
+                desk=desk,
+                request_type=request_type,
+                summary=form.cleaned_data["summary"],
+                description=form.cleaned_data["description"],
+                priority=form.cleaned_data["priority"],
+                reporter_email=form.cleaned_data.get("reporter_email") or None,
+                is_shared_with_organization=bool(form.cleaned_data.get("share_with_organization")),
+                fields=form.field_values(attachment_ids),
+                channel=Channel.PORTAL,
+            )
+    except _FormRefused:
+        pass
     except ValidationFailed as error:
         form.add_domain_errors(error, form.ERROR_NAMES)
     except PermissionDenied as error:

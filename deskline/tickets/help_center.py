@@ -6,25 +6,28 @@ user too; its request lists reuse the row shape and keyset paging of `tickets.se
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from deskline.accounts.models import User
 from deskline.core.errors import NotFound
 from deskline.desks.models import (
+    SHORT_LINK_PATTERN,
     Desk,
-    RequestField,
     RequestType,
     ShortLink,
     Status,
     StatusCategory,
+    desk_key_validator,
 )
-from deskline.desks.selectors import desks_for_user
+from deskline.desks.selectors import desk_for_user, desks_for_user, request_types_for_desk
 from deskline.tickets import selectors
 from deskline.tickets.access import is_agent_of, visible_tickets
-from deskline.tickets.models import Attachment, Ticket
+from deskline.tickets.models import Attachment, Comment, Ticket
 
 
 def _visitor_desks(user: Any) -> QuerySet[Desk]:
@@ -46,23 +49,29 @@ def help_center_desks(user: Any) -> list[Desk]:
     )
 
 
+def _unknown_desk() -> NotFound:
+    return NotFound(_("There is no desk with this key."), code="unknown_desk")
+
+
 def help_center_desk(user: Any, key: str) -> Desk:
     """One desk the visitor may use, by key (any case), or NotFound."""
+    try:
+        # A key no desk can have (one with a NUL character, which PostgreSQL refuses) is
+        # answered without a query.
+        desk_key_validator(str(key).upper())
+    except ValidationError:
+        raise _unknown_desk() from None
+    if getattr(user, "is_authenticated", False):
+        return desk_for_user(user, key)
     desk = _visitor_desks(user).filter(key=str(key).upper()).first()
     if desk is None:
-        raise NotFound(_("There is no desk with this key."), code="unknown_desk")
+        raise _unknown_desk()
     return desk
 
 
 def request_type_for_form(desk: Desk, request_type_id: int) -> RequestType:
     """An active request type of `desk` with its form fields in order, or NotFound."""
-    request_type = (
-        RequestType.objects.filter(desk=desk, pk=request_type_id, is_active=True)
-        .prefetch_related(
-            Prefetch("fields", queryset=RequestField.objects.order_by("position", "id"))
-        )
-        .first()
-    )
+    request_type = request_types_for_desk(desk).filter(pk=request_type_id).first()
     if request_type is None:
         raise NotFound(_("This desk has no such request type."), code="unknown_request_type")
     return request_type
@@ -70,11 +79,12 @@ def request_type_for_form(desk: Desk, request_type_id: int) -> RequestType:
 
 def short_link_target(slug: str) -> ShortLink:
     """The short link called `slug`, with its desk and request type, or NotFound."""
-    link = (
-        ShortLink.objects.select_related("desk", "request_type")
-        .filter(slug=str(slug).strip().lower())
-        .first()
-    )
+    wanted = str(slug).strip().lower()
+    link = None
+    # A name no link can have (one with a NUL character, which PostgreSQL refuses) is answered
+    # without a query.
+    if re.fullmatch(SHORT_LINK_PATTERN, wanted):
+        link = ShortLink.objects.select_related("desk", "request_type").filter(slug=wanted).first()
     if link is None:
         raise NotFound(_("There is no short link with this name."), code="unknown_short_link")
     return link
@@ -109,6 +119,14 @@ def shared_with_organization(
     return selectors.Page(
         items=[selectors._ticket_row(row, labels[row["id"]]) for row in rows],
         next_cursor=next_cursor,
+    )
+
+
+def conversation_comments(*, user: User, ticket: Ticket) -> QuerySet[Comment]:
+    """The comments of an accessed ticket that `user` may read (`selectors.ticket_comments`),
+    oldest first, each with its files loaded in one more query for the whole page."""
+    return selectors.ticket_comments(user=user, ticket=ticket).prefetch_related(
+        Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
     )
 
 
