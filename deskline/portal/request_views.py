@@ -19,11 +19,11 @@ from deskline.core.errors import Conflict, PermissionDenied, ValidationFailed
 from deskline.desks.models import FieldType, RequestField, StatusCategory
 from deskline.portal.forms import CommentForm
 from deskline.portal.http import error_pages, is_htmx
-from deskline.portal.uploads import kept_only_on_success
 from deskline.tickets import help_center, selectors
 from deskline.tickets.access import access_ticket
 from deskline.tickets.actions import attachment_upload, ticket_comment, ticket_transition
 from deskline.tickets.models import Attachment, Ticket
+from deskline.tickets.uploads import kept_only_on_success
 
 LIST_PAGE = 25
 CONVERSATION_PAGE = 100

@@ -17,11 +17,11 @@ from deskline.desks.models import Desk, RequestType
 from deskline.desks.selectors import request_types_for_desk
 from deskline.portal.forms import RaiseRequestForm, form_name
 from deskline.portal.http import error_pages
-from deskline.portal.uploads import kept_only_on_success
 from deskline.tickets import help_center, selectors
 from deskline.tickets.access import is_agent_of
 from deskline.tickets.actions import attachment_upload, desk_ticket_stub, ticket_create
 from deskline.tickets.models import Channel, Ticket
+from deskline.tickets.uploads import kept_only_on_success
 
 SEARCH_PAGE = 20
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,6 +25,7 @@ from deskline.desks.models import FieldType, RequestField
 from deskline.tickets import actions, queues, selectors
 from deskline.tickets.access import access_ticket, is_agent_of
 from deskline.tickets.models import Attachment, Priority, Ticket, TicketEvent
+from deskline.tickets.uploads import kept_only_on_success
 from deskline.workspace.views import agent, agent_required, positive_id, sidebar_context
 
 CONFLICT_MESSAGE = gettext_lazy(
@@ -224,11 +224,10 @@ def ticket_comment(request: HttpRequest, key: str) -> HttpResponse:
     is_public = request.POST.get("visibility") != "internal"
     body = request.POST.get("body", "")
     composer = Composer(body=body)
-    uploaded: list[Attachment] = []
     try:
         # The files and the message are stored together or not at all: a refused message (too
         # long, say) or a refused second file leaves no file behind unclaimed.
-        with transaction.atomic():
+        with kept_only_on_success() as uploaded:
             if body.strip():  # no file is worth storing without a message to go with it
                 for upload in request.FILES.getlist("attachments"):
                     uploaded.append(
@@ -247,8 +246,6 @@ def ticket_comment(request: HttpRequest, key: str) -> HttpResponse:
                 attachment_ids=[attachment.pk for attachment in uploaded],
             )
     except ValidationFailed as error:
-        for attachment in uploaded:  # their rows were rolled back; their files go too
-            attachment.file.delete(save=False)
         composer.errors = _messages_of(error)
         if "file" in composer.errors:
             composer.errors["attachments"] = composer.errors.pop("file")

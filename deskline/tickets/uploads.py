@@ -1,4 +1,4 @@
-"""Files chosen in a help center form are stored only when the form's action succeeds."""
+"""Files chosen in a form are stored only when the action that claims them succeeds."""
 
 from __future__ import annotations
 
