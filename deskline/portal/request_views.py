@@ -117,7 +117,7 @@ def _field_values(
 def _conversation_context(
     request: HttpRequest, user: User, ticket: Ticket, comment_form: CommentForm
 ) -> dict[str, Any]:
-    comments = help_center.conversation_comments(user=user, ticket=ticket)
+    comments = selectors.ticket_comments(user=user, ticket=ticket)
     cursor_error = ""
     try:
         rows, later = selectors.oldest_first_page(

@@ -27,7 +27,7 @@ from deskline.desks.models import (
 from deskline.desks.selectors import desk_for_user, desks_for_user, request_types_for_desk
 from deskline.tickets import selectors
 from deskline.tickets.access import is_agent_of, visible_tickets
-from deskline.tickets.models import Attachment, Comment, Ticket
+from deskline.tickets.models import Attachment, Ticket
 
 
 def _visitor_desks(user: Any) -> QuerySet[Desk]:
@@ -119,14 +119,6 @@ def shared_with_organization(
     return selectors.Page(
         items=[selectors._ticket_row(row, labels[row["id"]]) for row in rows],
         next_cursor=next_cursor,
-    )
-
-
-def conversation_comments(*, user: User, ticket: Ticket) -> QuerySet[Comment]:
-    """The comments of an accessed ticket that `user` may read (`selectors.ticket_comments`),
-    oldest first, each with its files loaded in one more query for the whole page."""
-    return selectors.ticket_comments(user=user, ticket=ticket).prefetch_related(
-        Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
     )
 
 

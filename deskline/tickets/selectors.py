@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +18,7 @@ from deskline.core.errors import Message, ValidationFailed
 from deskline.desks.models import Desk, Status, StatusCategory, translated_value
 from deskline.search.backends import filter_tickets_by_text
 from deskline.tickets.access import is_agent_of, visible_tickets
-from deskline.tickets.models import Comment, Priority, Ticket, TicketEvent
+from deskline.tickets.models import Attachment, Comment, Priority, Ticket, TicketEvent
 from deskline.tickets.queues import Queue, queue_ranges
 
 M = TypeVar("M", bound=Model)
@@ -335,8 +335,14 @@ def ticket_detail(ticket: Ticket) -> Ticket:
 
 
 def ticket_comments(*, user: User, ticket: Ticket) -> QuerySet[Comment]:
-    """The comments of the ticket that `user` may read: customers never see internal notes."""
-    comments = Comment.objects.filter(ticket=ticket).select_related("author").order_by("id")
+    """The comments of the ticket that `user` may read (customers never see internal notes),
+    oldest first, with their files loaded in one more query for the whole page."""
+    comments = (
+        Comment.objects.filter(ticket=ticket)
+        .select_related("author")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
+        .order_by("id")
+    )
     if not is_agent_of(user, ticket):
         comments = comments.filter(is_public=True)
     return comments

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +23,7 @@ from deskline.core.errors import Conflict, DomainError, Message, ValidationFaile
 from deskline.desks.models import FieldType, RequestField
 from deskline.tickets import actions, queues, selectors
 from deskline.tickets.access import access_ticket, is_agent_of
-from deskline.tickets.models import Attachment, Priority, Ticket, TicketEvent
+from deskline.tickets.models import Priority, Ticket, TicketEvent
 from deskline.tickets.uploads import kept_only_on_success
 from deskline.workspace.views import agent, agent_required, positive_id, sidebar_context
 
@@ -154,11 +153,7 @@ def _render_ticket(
     ticket = selectors.ticket_detail(ticket)
     details = details or _current_details(ticket)
     details_errors = details_errors or {}
-    comments = list(
-        selectors.ticket_comments(user=user, ticket=ticket).prefetch_related(
-            Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
-        )
-    )
+    comments = list(selectors.ticket_comments(user=user, ticket=ticket))
     events, _more = selectors.oldest_first_page(
         selectors.ticket_events(user=user, ticket=ticket), limit=selectors.MAX_PAGE, cursor=None
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
@@ -33,7 +32,7 @@ from deskline.desks.models import RequestType
 from deskline.desks.selectors import desk_for_user
 from deskline.tickets import actions, selectors
 from deskline.tickets.access import access_ticket
-from deskline.tickets.models import Attachment, Channel
+from deskline.tickets.models import Channel
 
 router = Router(tags=["tickets"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
@@ -176,9 +175,7 @@ def list_comments(
     """The conversation, oldest first; customers see public replies only."""
     user = caller(request)
     ticket = access_ticket(user, key)
-    comments = selectors.ticket_comments(user=user, ticket=ticket).prefetch_related(
-        Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
-    )
+    comments = selectors.ticket_comments(user=user, ticket=ticket)
     rows, next_cursor = selectors.oldest_first_page(comments, limit=limit, cursor=cursor)
     return {"items": [comment_out(c) for c in rows], "next_cursor": next_cursor}
 
