@@ -26,7 +26,7 @@ from deskline.desks.models import (
 )
 from deskline.desks.selectors import desk_for_user, desks_for_user, request_types_for_desk
 from deskline.tickets import selectors
-from deskline.tickets.access import is_agent_of, visible_tickets
+from deskline.tickets.access import is_agent_of
 from deskline.tickets.models import Attachment, Ticket
 
 
@@ -102,24 +102,10 @@ def shared_with_organization(
 
     Rows, filters and cursors are exactly those of `selectors.ticket_list`.
     """
-    selectors.check_page_limit(limit)
-    if user.organization_id is None:
-        return selectors.Page(items=[], next_cursor=None)
-    queryset = visible_tickets(user).filter(
-        organization_id=user.organization_id, is_shared_with_organization=True
+    filters = selectors.TicketFilters(
+        status_category=status_category, q=q, shared_with_my_organization=True
     )
-    filters = selectors.TicketFilters(status_category=status_category, q=q)
-    queryset = selectors._apply_filters(user, queryset, filters)
-    if cursor:
-        queryset = queryset.filter(id__lt=selectors.decode_cursor(cursor))
-    rows = list(queryset.order_by("-id").values(*selectors.LIST_COLUMNS)[: limit + 1])
-    next_cursor = selectors.encode_cursor(rows[limit - 1]["id"]) if len(rows) > limit else None
-    rows = rows[:limit]
-    labels = selectors._label_names_of([row["id"] for row in rows])
-    return selectors.Page(
-        items=[selectors._ticket_row(row, labels[row["id"]]) for row in rows],
-        next_cursor=next_cursor,
-    )
+    return selectors.ticket_list(user=user, filters=filters, cursor=cursor, limit=limit)
 
 
 def _readable_attachments(user: User, ticket: Ticket) -> QuerySet[Attachment]:

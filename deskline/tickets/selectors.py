@@ -133,6 +133,8 @@ class TicketFilters:
     created_before: datetime.datetime | None = None
     reporter: str | None = None
     request_type: int | None = None
+    # Only the requests shared with the caller's organization (none when they have none).
+    shared_with_my_organization: bool = False
 
 
 @dataclass(frozen=True)
@@ -247,6 +249,13 @@ def _apply_filters(
             queryset = queryset.filter(team_id=team_id)
     if filters.request_type is not None:
         queryset = queryset.filter(request_type_id=filters.request_type)
+    if filters.shared_with_my_organization:
+        if user.organization_id is None:
+            queryset = queryset.none()
+        else:
+            queryset = queryset.filter(
+                organization_id=user.organization_id, is_shared_with_organization=True
+            )
     if filters.created_after:
         queryset = queryset.filter(created_at__gte=filters.created_after)
     if filters.created_before:
