@@ -11,7 +11,7 @@ from pydantic import ConfigDict, Field
 from deskline.accounts.models import User
 from deskline.desks.models import Desk, RequestField, RequestType, Status
 from deskline.tickets.models import Attachment, Comment, Ticket, TicketEvent
-from deskline.tickets.selectors import PersonRef, TicketRow, label_names
+from deskline.tickets.selectors import PersonRef, TicketRow, ticket_row_of
 
 
 class Strict(Schema):
@@ -189,37 +189,12 @@ def request_type_out(request_type: RequestType) -> dict[str, Any]:
 
 
 def ticket_out(ticket: Ticket) -> dict[str, Any]:
-    return {
-        "key": ticket.key,
-        "desk": ticket.desk.key,
-        "request_type": {
-            "id": ticket.request_type_id,
-            "name": ticket.request_type.translated("name"),
-            "kind": ticket.request_type.kind,
-        },
-        "summary": ticket.summary,
-        "description": ticket.description,
-        "description_html": ticket.description_html,
-        "status": ticket.status.key,
-        "status_name": ticket.status.translated("name"),
-        "status_category": ticket.status_category,
-        "priority": ticket.priority,
-        "reporter": person(ticket.reporter),
-        "assignee": person(ticket.assignee),
-        "team": ticket.team.name if ticket.team is not None else None,
-        "organization": ticket.organization.name if ticket.organization is not None else None,
-        "labels": label_names(ticket),
-        "channel": ticket.channel,
-        "created_at": ticket.created_at,
-        "updated_at": ticket.updated_at,
-        "resolved_at": ticket.resolved_at,
-        "fields": ticket.fields,
-        "version": ticket.version,
-    }
+    """One ticket, in the same shape as the items of a list."""
+    return ticket_row_out(ticket_row_of(ticket))
 
 
 def ticket_row_out(row: TicketRow) -> dict[str, Any]:
-    """The same shape as `ticket_out`, from a list row."""
+    """A ticket in API v1's shape (`TicketOut`), from its list row."""
     return {
         "key": row.key,
         "desk": row.desk_key,

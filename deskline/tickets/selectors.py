@@ -120,6 +120,41 @@ def _ticket_row(values: dict[str, Any], labels: list[str]) -> TicketRow:
     )
 
 
+def ticket_row_of(ticket: Ticket) -> TicketRow:
+    """The list row of one ticket read with its desk, type, status, people, team and
+    organization (as `access_ticket` reads it), for pages that show one ticket like a list does."""
+
+    def ref(user: User | None) -> PersonRef | None:
+        return PersonRef(user.email, user.display_name) if user is not None else None
+
+    return TicketRow(
+        id=ticket.pk,
+        key=ticket.key,
+        desk_key=ticket.desk.key,
+        request_type_id=ticket.request_type_id,
+        request_type_name=ticket.request_type.translated("name"),
+        request_type_kind=ticket.request_type.kind,
+        summary=ticket.summary,
+        description=ticket.description,
+        description_html=ticket.description_html,
+        status_key=ticket.status.key,
+        status_name=ticket.status.translated("name"),
+        status_category=ticket.status_category,
+        priority=ticket.priority,
+        reporter=PersonRef(ticket.reporter.email, ticket.reporter.display_name),
+        assignee=ref(ticket.assignee),
+        team_name=ticket.team.name if ticket.team is not None else None,
+        organization_name=ticket.organization.name if ticket.organization is not None else None,
+        labels=label_names(ticket),
+        fields=ticket.fields,
+        channel=ticket.channel,
+        created_at=ticket.created_at,
+        updated_at=ticket.updated_at,
+        resolved_at=ticket.resolved_at,
+        version=ticket.version,
+    )
+
+
 @dataclass(frozen=True)
 class TicketFilters:
     desk: str | None = None
