@@ -113,13 +113,15 @@ class Ticket(models.Model):
             # indexes, small as they hold no resolved tickets) ...
             *(
                 models.Index(
-                    fields=[column, *order], name=f"ticket_{prefix}_{suffix}", condition=condition
+                    fields=[*columns, *order], name=f"ticket_{prefix}_{suffix}", condition=condition
                 )
-                for prefix, column, condition in (
-                    ("open_desk", "desk", IS_OPEN),
-                    # Without unassigned tickets, so that "unassigned" walks its own index by desk.
-                    ("open_assignee", "assignee", _IS_ASSIGNED_OPEN),
-                    ("unassigned", "desk", _IS_UNASSIGNED_OPEN),
+                for prefix, columns, condition in (
+                    ("open_desk", ["desk"], IS_OPEN),
+                    # Without unassigned tickets, so that "unassigned" walks its own index.
+                    ("open_assignee", ["assignee"], _IS_ASSIGNED_OPEN),
+                    # By desk and team: "unassigned in my teams" is one range per desk and team
+                    # (and one for no team), so no walk steps over other teams' tickets.
+                    ("unassigned", ["desk", "team"], _IS_UNASSIGNED_OPEN),
                 )
                 for suffix, order in (
                     ("id", ["id"]),

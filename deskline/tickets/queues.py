@@ -121,6 +121,14 @@ def queue_ranges(user: User, queue: Queue, *, sort: str) -> list[QuerySet[Ticket
     """
     if queue.desk_id is not None or queue.slug == "mine":
         return [queue_tickets(user, queue)]
+    if queue.slug == "unassigned" and (team_ids := _team_ids(user)):
+        # One range per desk and team, and per desk for no team: each walks the unassigned
+        # index of (desk, team) in the sort's order, never over other teams' tickets.
+        return [
+            _unassigned(desk_id, team_id)
+            for desk_id in sorted(served_desk_ids(user))
+            for team_id in [*team_ids, None]
+        ]
     ranges = [
         _tickets_of(user, queue, desk_ids=[desk_id]) for desk_id in sorted(served_desk_ids(user))
     ]
@@ -130,6 +138,11 @@ def queue_ranges(user: User, queue: Queue, *, sort: str) -> list[QuerySet[Ticket
         since = now() - datetime.timedelta(days=RECENTLY_RESOLVED_DAYS)
         ranges = [tickets.filter(updated_at__gte=since) for tickets in ranges]
     return ranges
+
+
+def _unassigned(desk_id: int, team_id: int | None) -> QuerySet[Ticket]:
+    team = Q(team_id=team_id) if team_id is not None else Q(team__isnull=True)
+    return Ticket.objects.order_by().filter(IS_OPEN, team, desk_id=desk_id, assignee__isnull=True)
 
 
 def _tickets_of(user: User, queue: Queue, *, desk_ids: list[int]) -> QuerySet[Ticket]:
