@@ -50,7 +50,10 @@ run: bootstrap messages assets
 	@echo "  site admin  admin@deskline.example"
 	@echo "  agent       li.wei@deskline.example (Frontline, Shanghai)"
 	@echo "  customer    zhang.min@deskline.example (Shanghai)"
-	$(BIN)/deskline serve --host $(HOST) --port $(PORT) --workers 2
+	@# The background worker (SLA warnings and breaches) runs beside the web server and stops with it.
+	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/deskline worker & worker=$$!; \
+	  $(BIN)/deskline serve --host $(HOST) --port $(PORT) --workers 2
 
 lint: bootstrap
 	$(BIN)/ruff check .

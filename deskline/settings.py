@@ -44,9 +44,11 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "huey.contrib.djhuey",
     "deskline.core",
     "deskline.accounts",
     "deskline.desks",
+    "deskline.sla",
     "deskline.tickets",
     "deskline.search",
     "deskline.api",
@@ -159,6 +161,25 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background jobs (`deskline worker`): Huey, on Redis when REDIS_URL is set, else on a SQLite
+# file beside the database. Periodic jobs (SLA warnings and breaches) run in every worker; they
+# claim their work row by row, so several workers never announce the same thing twice.
+HUEY: dict[str, object] = {
+    "name": "deskline",
+    "immediate": False,
+    "utc": True,
+    "consumer": {"workers": env_int("DESKLINE_WORKER_THREADS", 2), "worker_type": "thread"},
+}
+if REDIS_URL:
+    HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})
+else:
+    HUEY.update(
+        {
+            "huey_class": "huey.SqliteHuey",
+            "filename": env_str("DESKLINE_QUEUE_FILE", str(VAR_DIR / "queue.sqlite3")),
+        }
+    )
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,7 +1,8 @@
 """`make bench`: seed scratch databases, run the production server, drive it, print tables.
 
 Environment: BENCH_TICKETS (100000), BENCH_DATABASES (sqlite,postgres), BENCH_SERVERS (granian;
-also gunicorn, uvicorn when installed), BENCH_ROWS (create,list,detail,search,queue,ticketpage),
+also gunicorn, uvicorn when installed), BENCH_ROWS (create,list,detail,search,queue,ticketpage,
+clock: the SLA clock's 1,000,000 business_seconds_between, in-process, no server),
 BENCH_WORKERS (2),
 BENCH_CONCURRENCY (8), BENCH_SECONDS (20, the time bound of a row), BENCH_REQUESTS (a number to
 bound every row; by default each row has its own), BENCH_ROUNDS (1; more alternate the servers),
@@ -15,6 +16,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from deskline.bench import clock as clock_bench
 from deskline.bench.databases import Scratch, fresh_postgres, fresh_sqlite, prepare
 from deskline.bench.load import RowResult, ensure_wrk, run_row
 from deskline.bench.server import SERVERS, Server, is_installed
@@ -148,14 +150,22 @@ def main() -> int:
     tickets = _env_int("BENCH_TICKETS", 100_000)
     databases = _env_list("BENCH_DATABASES", "sqlite,postgres")
     servers = _env_list("BENCH_SERVERS", "granian")
-    wanted = _env_list("BENCH_ROWS", ",".join(row.key for row in ROWS))
+    wanted = _env_list("BENCH_ROWS", ",".join([*(row.key for row in ROWS), "clock"]))
     rows = [row for row in ROWS if row.key in wanted]
+    tables: list[list[str]] = []
+    if "clock" in wanted:
+        tables.append(clock_bench.table(clock_bench.run_clock_bench()))
+        print("\n".join(tables[-1]), flush=True)
+    if not rows:
+        print()
+        for table in tables:
+            print("\n".join(table), end="\n\n")
+        return 0
     unknown = (set(databases) - {"sqlite", "postgres"}) | (set(servers) - set(SERVERS))
     if unknown:
         print(f"Unknown BENCH_DATABASES or BENCH_SERVERS entries: {sorted(unknown)}")
         return 2
     ensure_wrk()
-    tables: list[list[str]] = []
     for database in databases:
         if database == "sqlite":
             url, label = fresh_sqlite(BENCH_DIR), f"SQLite, {tickets:,} tickets"

@@ -51,3 +51,12 @@ def assert_safe(html: str) -> Markup:
     assert not any(url.startswith(("javascript:", "data:", "vbscript:")) for url in markup.urls)
     assert markup.handlers == [], html
     return markup
+
+
+def first_match(pattern: str, text: str, flags: int = 0) -> str:
+    """The first group of `pattern`'s first match in `text`; fails the test when there is none."""
+    import re
+
+    found = re.search(pattern, text, flags)
+    assert found is not None, f"{pattern!r} is not in the page"
+    return found.group(1)

@@ -30,6 +30,8 @@ from deskline.desks.models import (
     Status,
     StatusCategory,
 )
+from deskline.sla.actions import sla_save
+from deskline.sla.conditions import Signal, signals_for_transition
 from deskline.tickets.access import is_agent_of
 from deskline.tickets.attachments import check_upload
 from deskline.tickets.models import (
@@ -43,6 +45,7 @@ from deskline.tickets.models import (
     Ticket,
     TicketEvent,
 )
+from deskline.tickets.service_levels import plan_for_new_ticket, sla_record
 
 SUMMARY_MAX = 255
 DESCRIPTION_MAX = 100_000
@@ -238,7 +241,7 @@ def ticket_create(
         reporter = reporter or actor
         at = now()
         number = _allocate_number(desk)
-        ticket = Ticket.objects.create(
+        ticket = Ticket(
             desk=desk,
             number=number,
             key=f"{desk.key}-{number}",
@@ -259,6 +262,10 @@ def ticket_create(
             created_at=at,
             updated_at=at,
         )
+        sla = plan_for_new_ticket(ticket, initial, cleaned_labels, at)
+        ticket.sla_due_at = sla.due_at
+        ticket.save(force_insert=True)
+        sla_save(sla, ticket_id=ticket.pk)
         if cleaned_labels:
             ticket.labels.set(_labels(cleaned_labels))
         if attachments:
@@ -346,7 +353,11 @@ def ticket_update(
         new["labels"] = _clean_labels(changes["labels"])
 
     with transaction.atomic():
-        locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        locked = (
+            Ticket.objects.select_for_update(of=("self",))
+            .select_related("status")
+            .get(pk=ticket.pk)
+        )
         _check_version(locked, expected_version)
         at = now()
         events: list[TicketEvent] = []
@@ -383,12 +394,23 @@ def ticket_update(
         if "priority" in changed:
             locked.priority_rank = PRIORITY_RANKS[locked.priority]  # queues sort on the rank
             changed.append("priority_rank")
+        changed_names = {event.field for event in events}
+        if changed_names & SLA_RELEVANT:
+            signals = [Signal("priority_changed")] if "priority" in changed_names else []
+            if "assignee" in changed_names and locked.assignee_id is not None:
+                signals.append(Signal("assignee_set"))
+            if sla_record(locked, locked.status, signals, at):
+                changed.append("sla_due_at")
         locked.save(update_fields=[*changed, "updated_at", "version"])
         locked.refresh_from_db()
         if attachments:
             Attachment.objects.filter(pk__in=[a.pk for a in attachments]).update(ticket=locked)
         TicketEvent.objects.bulk_create(events)
     return locked
+
+
+# The changes that can start or stop a metric or match another goal.
+SLA_RELEVANT = frozenset({"priority", "assignee", "fields", "labels"})
 
 
 def _check_version(locked: Ticket, expected_version: int | None) -> None:
@@ -448,8 +470,17 @@ def ticket_transition(
             locked.resolved_at = None
         locked.updated_at = at
         locked.version = F("version") + 1
+        signals = signals_for_transition(current.key, current.category, target.key, target.category)
+        due_changed = sla_record(locked, target, signals, at)
         locked.save(
-            update_fields=["status", "status_category", "resolved_at", "updated_at", "version"]
+            update_fields=[
+                "status",
+                "status_category",
+                "resolved_at",
+                "updated_at",
+                "version",
+                *(["sla_due_at"] if due_changed else []),
+            ]
         )
         locked.refresh_from_db()
         _event(
@@ -503,7 +534,14 @@ def ticket_comment(
             Attachment.objects.filter(pk__in=[a.pk for a in attachments]).update(
                 ticket=ticket, comment=comment
             )
-        Ticket.objects.filter(pk=ticket.pk).update(updated_at=at, version=F("version") + 1)
+        touched: dict[str, Any] = {"updated_at": at, "version": F("version") + 1}
+        if agent and is_public:
+            # A public reply by an agent: first-response metrics stop here.
+            locked = Ticket.objects.select_related("status").get(pk=ticket.pk)
+            if sla_record(locked, locked.status, [Signal("public_agent_reply")], at):
+                touched["sla_due_at"] = locked.sla_due_at
+                ticket.sla_due_at = locked.sla_due_at
+        Ticket.objects.filter(pk=ticket.pk).update(**touched)
         if not agent and actor.pk != ticket.reporter_id:
             ticket.participants.add(actor)
         _event(
@@ -512,7 +550,7 @@ def ticket_comment(
             EventKind.COMMENTED,
             "comment",
             None,
-            {"id": comment.pk, "is_public": is_public},
+            {"id": comment.pk, "is_public": is_public, "by_agent": agent},
             is_public=is_public,
             at=at,
         ).save()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deskline.accounts.models import Organization, Team, User
 from deskline.desks.models import Desk, RequestType, Status, StatusCategory
+from deskline.sla.models import NO_DEADLINE
 
 
 class Priority(models.TextChoices):
@@ -92,6 +93,9 @@ class Ticket(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # The earliest breach of the ticket's running SLA cycles (NO_DEADLINE when none runs), kept
+    # by the actions so that queues sort by "time remaining" along an index.
+    sla_due_at = models.DateTimeField(default=NO_DEADLINE, editable=False)
 
     class Meta:
         verbose_name = _("ticket")
@@ -127,6 +131,7 @@ class Ticket(models.Model):
                     ("id", ["id"]),
                     ("updated", ["updated_at", "id"]),
                     ("priority", ["priority_rank", "-id"]),
+                    ("due", ["sla_due_at", "id"]),
                 )
             ),
             # ... and the tickets of one status category of a desk (waiting, recently resolved).
@@ -141,6 +146,10 @@ class Ticket(models.Model):
             models.Index(
                 fields=["desk", "status_category", "resolved_at", "id"],
                 name="ticket_desk_category_resolved",
+            ),
+            models.Index(
+                fields=["desk", "status_category", "sla_due_at", "id"],
+                name="ticket_desk_category_due",
             ),
         ]
 
@@ -205,6 +214,8 @@ class EventKind(models.TextChoices):
     TRANSITIONED = "transitioned", _("Status changed")
     COMMENTED = "commented", _("Commented")
     ATTACHED = "attached", _("File attached")
+    SLA_WARNING = "sla_warning", _("SLA warning")
+    SLA_BREACHED = "sla_breached", _("SLA breached")
 
 
 class TicketEvent(models.Model):
@@ -229,3 +240,39 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.field} on ticket {self.ticket_id}"
+
+
+class NotificationKind(models.TextChoices):
+    SLA_WARNING = "sla_warning", _("SLA warning")
+    SLA_BREACHED = "sla_breached", _("SLA breached")
+
+
+class Notification(models.Model):
+    """Something an agent should know about a ticket, shown in the workspace until read.
+
+    `data` keeps the facts (e.g. the metric and the breach instant); the text is written when
+    shown, in the reader's language and time zone.
+    """
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=30, choices=NotificationKind.choices)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(fields=["recipient", "-id"], name="notification_recipient"),
+            models.Index(
+                fields=["recipient", "-id"],
+                name="notification_unread",
+                condition=models.Q(read_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on ticket {self.ticket_id} for {self.recipient_id}"

@@ -176,10 +176,14 @@ def test_customer_never_sees_internal_notes(helpdesk: Helpdesk):
     ]
     assert [(e["kind"], e["new_value"]) for e in customer_events] == [
         ("created", {"channel": "portal"}),
-        ("commented", {"id": customer_comments[0]["id"], "is_public": True}),
+        ("commented", {"id": customer_comments[0]["id"], "is_public": True, "by_agent": True}),
     ]
     assert [e["kind"] for e in agent_events] == ["created", "commented", "commented"]
-    assert agent_events[2]["new_value"] == {"id": agent_comments[1]["id"], "is_public": False}
+    assert agent_events[2]["new_value"] == {
+        "id": agent_comments[1]["id"],
+        "is_public": False,
+        "by_agent": True,
+    }
 
 
 def test_customer_cannot_write_an_internal_note(helpdesk: Helpdesk):

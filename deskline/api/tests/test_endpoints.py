@@ -353,7 +353,7 @@ def test_events_are_the_audit_trail_with_old_and_new_values(helpdesk: Helpdesk):
             "li@deskline.example",
             "comment",
             None,
-            {"id": comment.pk, "is_public": True},
+            {"id": comment.pk, "is_public": True, "by_agent": True},
         ),
     ]
     assert response.json()["next_cursor"] is None

@@ -38,7 +38,7 @@ def test_a_reply_is_stored_rendered_and_audited(helpdesk: Helpdesk, ticket):
         helpdesk.li,
         "comment",
         None,
-        {"id": comment.pk, "is_public": True},
+        {"id": comment.pk, "is_public": True, "by_agent": True},
         True,
     )
     assert event.created_at == LATER

@@ -1,0 +1,537 @@
+"""Every write to SLA rows: a ticket's cycles as things happen to it, and the desk admins'
+calendars, metrics and goals.
+
+The ticket actions call `sla_plan` with what happened (signals) and the ticket's state after the
+change, then `sla_save` in the same transaction; the plan says the ticket's next deadline so the
+ticket row can carry it for the "time remaining" sort.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Prefetch, ProtectedError
+from django.utils.translation import gettext_lazy as _
+
+from deskline.accounts.models import Organization, User
+from deskline.core.admin_site import validate_translations
+from deskline.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from deskline.desks.models import Desk, RequestType, Status
+from deskline.sla import clock
+from deskline.sla.conditions import Signal, clean_conditions
+from deskline.sla.engine import TicketFacts, due_at, step
+from deskline.sla.models import NO_DEADLINE, Calendar, Cycle, Goal, Metric
+
+# --- A ticket's cycles --------------------------------------------------------------------
+
+# The columns the actions own; the worker owns warned_at and breach_notified_at, so a ticket
+# change never overwrites an announcement the worker has just claimed.
+_CYCLE_COLUMNS = [
+    "goal",
+    "calendar",
+    "target_seconds",
+    "is_paused",
+    "elapsed_seconds",
+    "measured_at",
+    "breach_at",
+    "warn_at",
+    "stopped_at",
+    "outcome",
+    "next_alert_at",
+]
+
+
+@dataclass
+class SlaPlan:
+    """What one change of a ticket does to its cycles; saved by `sla_save`."""
+
+    to_create: list[Cycle] = field(default_factory=list)
+    to_save: list[Cycle] = field(default_factory=list)
+    due_at: datetime.datetime = NO_DEADLINE
+
+
+def desk_metrics(desk_id: int) -> list[Metric]:
+    """The desk's active metrics with their goals (and the goals' calendars), in order."""
+    goals = Goal.objects.select_related("calendar").order_by("position", "id")
+    return list(
+        Metric.objects.filter(desk_id=desk_id, is_active=True)
+        .order_by("position", "id")
+        .prefetch_related(Prefetch("goals", queryset=goals))
+    )
+
+
+def sla_plan(
+    *,
+    desk_id: int,
+    ticket_id: int | None,
+    facts: TicketFacts,
+    signals: Sequence[Signal],
+    at: datetime.datetime,
+) -> SlaPlan:
+    """How the ticket's cycles change when `signals` happen at `at` (nothing is written).
+
+    `ticket_id` is None for a ticket being created: it has no cycles yet.
+    """
+    plan = SlaPlan()
+    metrics = desk_metrics(desk_id)
+    if not metrics:
+        return plan
+    cycles: list[Cycle] = []
+    if ticket_id is not None:
+        cycles = list(
+            Cycle.objects.filter(ticket_id=ticket_id)
+            .select_related("calendar")
+            .order_by("metric_id", "number")
+        )
+    latest: dict[int, Cycle] = {}
+    for cycle in cycles:
+        latest[cycle.metric_id] = cycle
+    for metric in metrics:
+        goals = list(metric.goals.all())
+        before = latest.get(metric.pk)
+        result = step(metric, goals, before, facts, signals, at)
+        if result.changed and before is not None:
+            plan.to_save.append(before)
+        if result.created is not None:
+            plan.to_create.append(result.created)
+            latest[metric.pk] = result.created
+    plan.due_at = due_at(list(latest.values())) or NO_DEADLINE
+    return plan
+
+
+def sla_save(plan: SlaPlan, *, ticket_id: int) -> None:
+    """Write the plan's cycles (inside the ticket action's transaction)."""
+    for cycle in plan.to_save:
+        cycle.save(update_fields=_CYCLE_COLUMNS)
+    if plan.to_create:
+        for cycle in plan.to_create:
+            cycle.ticket_id = ticket_id
+        Cycle.objects.bulk_create(plan.to_create)
+
+
+def ticket_cycles(ticket_id: int) -> list[Cycle]:
+    """Every cycle of the ticket, by metric and number, with what displaying them needs."""
+    return list(
+        Cycle.objects.filter(ticket_id=ticket_id)
+        .select_related("metric", "calendar", "goal")
+        .order_by("metric__position", "metric_id", "number")
+    )
+
+
+# --- Calendars, metrics and goals: the desk admins' rows ----------------------------------
+
+CALENDAR_MESSAGES = {
+    "unknown_time_zone": _("This is not a time zone we know; use a name such as Asia/Shanghai."),
+    "unknown_country": _("The holidays of this country are not known; use a code such as CN."),
+    "unknown_subdivision": _("This country has no such subdivision, e.g. CA for US-CA."),
+    "invalid_hours": _("Give working hours as intervals such as 09:00-18:00 per weekday."),
+    "overlapping_hours": _("Working intervals of a day overlap; make them follow each other."),
+    "invalid_date": _("Give dates as YYYY-MM-DD."),
+    "invalid_spec": _("This is not a calendar."),
+}
+# The spec's keys (clock_spec.KEYS) and the Calendar attributes they are stored in.
+CALENDAR_FIELDS = {
+    "tz": "time_zone",
+    "country": "country",
+    "subdiv": "subdivision",
+    "hours": "hours",
+    "holidays": "holidays",
+    "workdays": "workdays",
+    "always": "is_always",
+}
+# Ids are BigAutoField: a number outside 1..2**63-1 names no row, and a larger one would
+# overflow the database's integer (a 500) before the query could say so.
+MAX_ROW_ID = 2**63 - 1
+# What a PositiveIntegerField holds on every database.
+MAX_POSITIVE_INTEGER = 2**31 - 1
+MAX_TARGET_MINUTES = 10 * 365 * 24 * 60
+
+
+def require_sla_admin(actor: User) -> None:
+    """PermissionDenied (`sla_admin_only`) unless `actor` may change calendars and policies."""
+    if not (actor.is_active and actor.is_desk_admin):
+        raise PermissionDenied(
+            _("Only desk admins can change service levels."), code="sla_admin_only"
+        )
+
+
+def _fail(field_name: str, message: Any, code: str = "invalid_input") -> ValidationFailed:
+    return ValidationFailed(message, code=code, fields={field_name: [message]})
+
+
+def _row_id(value: Any) -> int | None:
+    """`value` when it can be the id of a row; None (no row) for anything else."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 0 < value <= MAX_ROW_ID else None
+
+
+def _has_null_character(value: Any) -> bool:
+    """Whether a NUL character hides in text or JSON: PostgreSQL can store neither."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(_has_null_character(k) or _has_null_character(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_null_character(item) for item in value)
+    return False
+
+
+def _refuse_null_characters(data: Mapping[str, Any], prefix: str = "") -> None:
+    for name, value in data.items():
+        if _has_null_character(name) or _has_null_character(value):
+            raise _fail(f"{prefix}{name}", _("This value is not valid."))
+
+
+def calendar_validate(spec: Mapping[str, Any]) -> clock.Calendar:
+    """The pure calendar of `spec`; ValidationFailed (translated, per field) when it is wrong.
+
+    Fields are named as the Calendar's attributes (`tz` is `time_zone`); a problem with the
+    spec as a whole, or with a key it does not know, is reported on `calendar`.
+    """
+    try:
+        return clock.Calendar.from_spec(dict(spec))
+    except clock.CalendarError as error:
+        name = CALENDAR_FIELDS.get(getattr(error, "field", "") or "", "calendar")
+        message = CALENDAR_MESSAGES.get(error.code, CALENDAR_MESSAGES["invalid_spec"])
+        raise ValidationFailed(
+            message, code=f"calendar_{error.code}", fields={name: [message]}
+        ) from None
+
+
+CALENDAR_ATTRIBUTES = ("name", "time_zone", "hours", "country", "subdivision", "holidays",
+                       "workdays", "is_always")  # fmt: skip
+
+
+def calendar_clean(*, data: Mapping[str, Any], calendar: Calendar | None = None) -> Calendar:
+    """`calendar` (or a new calendar) with `data` set, checked and normalised but not saved.
+
+    ValidationFailed per field (the Calendar's attributes) when it is not a calendar every
+    screen can show and the clock can count on; the configuration screens check a form with it.
+    """
+    unknown = sorted(set(data) - set(CALENDAR_ATTRIBUTES))
+    if unknown:
+        raise ValidationFailed(
+            _("These cannot be changed here: %(names)s") % {"names": ", ".join(unknown)},
+            code="unknown_fields",
+            fields={name: [_("This cannot be changed.")] for name in unknown},
+        )
+    _refuse_null_characters(data)
+    row = calendar or Calendar()
+    for name, value in data.items():
+        setattr(row, name, value)
+    name = row.name.strip() if isinstance(row.name, str) else ""
+    if not name:
+        raise ValidationFailed(
+            _("Give the calendar a name."), code="name_required", fields={"name": [_("Required.")]}
+        )
+    row.name = name[:100]
+    if Calendar.objects.filter(name=row.name).exclude(pk=row.pk).exists():
+        message = _("Another calendar has this name.")
+        raise ValidationFailed(message, code="duplicate_name", fields={"name": [message]})
+    for text_field in ("time_zone", "country", "subdivision"):
+        value = getattr(row, text_field)
+        if value is None:
+            setattr(row, text_field, "")
+        elif not isinstance(value, str):
+            message = _("Enter text.")
+            raise ValidationFailed(message, code="invalid_input", fields={text_field: [message]})
+    row.country = row.country.strip().upper()
+    row.subdivision = row.subdivision.strip().upper()
+    if not isinstance(row.is_always, bool):
+        message = _("Enter true or false.")
+        raise ValidationFailed(message, code="invalid_boolean", fields={"is_always": [message]})
+    # The columns are NOT NULL JSON, and a 24x7 spec skips validating them: check their shape
+    # here so every stored calendar can be shown and exported.
+    for json_field, kind, code in (
+        ("hours", dict, "invalid_hours"),
+        ("holidays", list, "invalid_date"),
+        ("workdays", list, "invalid_date"),
+    ):
+        value = getattr(row, json_field)
+        if value is None:
+            setattr(row, json_field, kind())
+        elif isinstance(value, tuple) and kind is list:
+            setattr(row, json_field, list(value))
+        elif not isinstance(value, kind):
+            message = CALENDAR_MESSAGES[code]
+            raise ValidationFailed(message, code=f"calendar_{code}", fields={json_field: [message]})
+    calendar_validate(row.spec())
+    return row
+
+
+def calendar_save(
+    *, actor: User, data: Mapping[str, Any], calendar: Calendar | None = None
+) -> Calendar:
+    """Create a calendar, or change the given one; only the keys in `data` change."""
+    require_sla_admin(actor)
+    row = calendar_clean(data=data, calendar=calendar)
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:  # another admin saved the same name a moment ago
+        message = _("Another calendar has this name.")
+        raise ValidationFailed(message, code="duplicate_name", fields={"name": [message]}) from None
+    return row
+
+
+def calendar_delete(*, actor: User, calendar: Calendar) -> None:
+    """Delete a calendar that no goal uses and no running cycle counts on."""
+    require_sla_admin(actor)
+    if calendar.goals.exists():
+        raise Conflict(
+            _("Goals still use this calendar; give them another one first."),
+            code="calendar_in_use",
+        )
+    # A running cycle whose calendar disappeared would silently count 24x7 from then on.
+    if Cycle.objects.filter(calendar=calendar, stopped_at__isnull=True).exists():
+        raise Conflict(
+            _("Running SLA clocks of requests still count on this calendar."),
+            code="calendar_in_use",
+        )
+    try:
+        with transaction.atomic():
+            calendar.delete()
+    except ProtectedError:  # a goal started using it since the check above
+        raise Conflict(
+            _("Goals still use this calendar; give them another one first."),
+            code="calendar_in_use",
+        ) from None
+
+
+METRIC_ATTRIBUTES = ("name", "position", "start_on", "pause_on", "stop_on", "warning_minutes",
+                     "warning_percent", "is_shown_to_customers", "is_active",
+                     "translations")  # fmt: skip
+GOAL_ATTRIBUTES = ("request_type", "priority", "organization", "label", "field_key",
+                   "field_value", "target_minutes", "calendar")  # fmt: skip
+PRIORITIES = ("critical", "high", "medium", "low")
+
+
+def _optional_count(value: Any, name: str, *, maximum: int = MAX_POSITIVE_INTEGER) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise _fail(name, _("Enter a whole number, 0 or more."), "invalid_number")
+    if value > maximum:
+        raise _fail(name, _("Enter at most %(maximum)s.") % {"maximum": maximum}, "invalid_number")
+    return value
+
+
+def _optional_text(data: Mapping[str, Any], name: str) -> Any:
+    """A goal's optional text as given, "" when it is missing or null (callers check the type)."""
+    value = data.get(name)
+    return "" if value is None else value
+
+
+def goal_validate(*, desk: Desk, index: int, data: Any) -> Goal:
+    """The unsaved goal number `index` of a metric of `desk`, from `data`'s keys
+    (GOAL_ATTRIBUTES: ids, names or rows for request_type, organization and calendar).
+
+    ValidationFailed on `goals.<index>.<key>` when a value is wrong; nothing is written.
+    """
+    prefix = f"goals.{index}"
+    if not isinstance(data, Mapping):
+        raise _fail(prefix, _("Each goal is an object."))
+    unknown = sorted(str(key) for key in set(data) - set(GOAL_ATTRIBUTES))
+    if unknown:
+        raise _fail(f"{prefix}.{unknown[0]}", _("This cannot be changed."), "unknown_fields")
+    _refuse_null_characters(data, f"{prefix}.")
+    goal = Goal(position=index)
+    target = data.get("target_minutes")
+    if isinstance(target, bool) or not isinstance(target, int) or target <= 0:
+        raise _fail(
+            f"{prefix}.target_minutes",
+            _("Give the target as a positive number of business minutes."),
+            "invalid_target",
+        )
+    if target > MAX_TARGET_MINUTES:
+        raise _fail(
+            f"{prefix}.target_minutes", _("A target is at most ten years."), "invalid_target"
+        )
+    goal.target_minutes = target
+    calendar = data.get("calendar")
+    if calendar is None or calendar == "":
+        raise _fail(
+            f"{prefix}.calendar", _("Choose a calendar for this goal."), "calendar_required"
+        )
+    if isinstance(calendar, Calendar):
+        found: Calendar | None = calendar
+    elif isinstance(calendar, str):
+        found = Calendar.objects.filter(name=calendar.strip()).first()
+    else:
+        calendar_id = _row_id(calendar)
+        found = Calendar.objects.filter(pk=calendar_id).first() if calendar_id else None
+    if found is None:
+        raise _fail(f"{prefix}.calendar", _("There is no such calendar."), "unknown_calendar")
+    goal.calendar = found
+    request_type = data.get("request_type")
+    if request_type is not None and request_type != "":
+        rt: RequestType | None
+        if isinstance(request_type, RequestType):
+            rt = request_type if request_type.desk_id == desk.pk else None
+        elif isinstance(request_type, str):
+            rt = RequestType.objects.filter(desk=desk, name=request_type.strip()).first()
+        else:
+            type_id = _row_id(request_type)
+            rt = RequestType.objects.filter(desk=desk, pk=type_id).first() if type_id else None
+        if rt is None:
+            raise _fail(
+                f"{prefix}.request_type",
+                _("This desk has no such request type."),
+                "unknown_request_type",
+            )
+        goal.request_type = rt
+    priority = _optional_text(data, "priority")
+    if not isinstance(priority, str) or priority not in ("", *PRIORITIES):
+        raise _fail(
+            f"{prefix}.priority",
+            _("Choose critical, high, medium or low."),
+            "invalid_priority",
+        )
+    goal.priority = priority
+    organization = data.get("organization")
+    if organization is not None and organization != "":
+        org: Organization | None
+        if isinstance(organization, Organization):
+            org = organization
+        elif isinstance(organization, str):
+            org = Organization.objects.filter(name=organization.strip()).first()
+        else:
+            org_id = _row_id(organization)
+            org = Organization.objects.filter(pk=org_id).first() if org_id else None
+        if org is None:
+            raise _fail(
+                f"{prefix}.organization",
+                _("There is no such organization."),
+                "unknown_organization",
+            )
+        goal.organization = org
+    for name, limit in (("label", 50), ("field_key", 64), ("field_value", 200)):
+        value = _optional_text(data, name)
+        if not isinstance(value, str) or len(value) > limit:
+            raise _fail(f"{prefix}.{name}", _("Enter a shorter text."), "invalid_input")
+        setattr(goal, name, value.strip())
+    if goal.field_value and not goal.field_key:
+        raise _fail(f"{prefix}.field_key", _("Name the form field this value is for."))
+    return goal
+
+
+def metric_validate(
+    *, desk: Desk, data: Mapping[str, Any], metric: Metric | None = None
+) -> dict[str, Any]:
+    """The cleaned values of `data` (METRIC_ATTRIBUTES) for a metric of `desk`, new or `metric`.
+
+    ValidationFailed per field when a value is wrong or the metric they would make is (no name,
+    no start or stop condition, a name the desk already uses...). Nothing is written and
+    `metric` is not changed: the configuration screens check a form with this too.
+    """
+    unknown = sorted(str(key) for key in set(data) - set(METRIC_ATTRIBUTES))
+    if unknown:
+        raise ValidationFailed(
+            _("These cannot be changed here: %(names)s") % {"names": ", ".join(unknown)},
+            code="unknown_fields",
+            fields={name: [_("This cannot be changed.")] for name in unknown},
+        )
+    _refuse_null_characters(data)
+    status_keys = list(Status.objects.filter(desk=desk).values_list("key", flat=True))
+    cleaned: dict[str, Any] = {}
+    for name, value in data.items():
+        if name in ("start_on", "stop_on", "pause_on"):
+            try:
+                value = clean_conditions(
+                    value,
+                    kind="state" if name == "pause_on" else "event",
+                    status_keys=status_keys,
+                    required=name != "pause_on",
+                )
+            except ValueError as error:
+                raise _fail(name, str(error), "invalid_condition") from None
+        elif name == "warning_minutes":
+            value = _optional_count(value, name, maximum=MAX_TARGET_MINUTES)
+        elif name == "warning_percent":
+            value = _optional_count(value, name, maximum=100)
+        elif name == "position":
+            value = _optional_count(value, name) or 0
+        elif name in ("is_shown_to_customers", "is_active"):
+            if not isinstance(value, bool):
+                raise _fail(name, _("Enter true or false."), "invalid_boolean")
+        elif name == "translations":
+            try:
+                value = validate_translations(
+                    dict(value) if isinstance(value, Mapping) else value, ("name",)
+                )
+            except forms.ValidationError as error:
+                raise _fail(name, " ".join(error.messages), "invalid_translations") from None
+        elif name == "name":
+            if not isinstance(value, str) or not value.strip():
+                raise _fail(name, _("Give the metric a name."), "name_required")
+            value = value.strip()[:100]
+        cleaned[name] = value
+    current = metric or Metric(desk=desk)
+    after = {name: getattr(current, name) for name in METRIC_ATTRIBUTES} | cleaned
+    if not after["name"]:
+        raise _fail("name", _("Give the metric a name."), "name_required")
+    if not after["start_on"]:
+        raise _fail("start_on", _("Give at least one condition."), "invalid_condition")
+    if not after["stop_on"]:
+        raise _fail("stop_on", _("Give at least one condition."), "invalid_condition")
+    if after["warning_minutes"] is not None and after["warning_percent"] is not None:
+        raise _fail("warning_minutes", _("Warn either by minutes or by percent left, not both."))
+    if Metric.objects.filter(desk=desk, name=after["name"]).exclude(pk=current.pk).exists():
+        raise _fail("name", _("This desk already has a metric with this name."), "duplicate_name")
+    return cleaned
+
+
+def metric_save(
+    *,
+    actor: User,
+    desk: Desk,
+    data: Mapping[str, Any],
+    goals: Sequence[Any] | None = None,
+    metric: Metric | None = None,
+) -> Metric:
+    """Create a metric of `desk` or change `metric`; `goals`, when given, replace its goals.
+
+    Running cycles keep their goal until the next change of their ticket re-matches it.
+    """
+    require_sla_admin(actor)
+    if metric is not None and metric.desk_id != desk.pk:
+        raise NotFound(_("This desk has no such metric."), code="unknown_metric")
+    cleaned = metric_validate(desk=desk, data=data, metric=metric)
+    cleaned_goals = None
+    if goals is not None:
+        if not isinstance(goals, list | tuple):
+            raise _fail("goals", _("Give a list of goals."))
+        cleaned_goals = [
+            goal_validate(desk=desk, index=index, data=goal) for index, goal in enumerate(goals)
+        ]
+    row = metric or Metric(desk=desk)
+    for name, value in cleaned.items():
+        setattr(row, name, value)
+    try:
+        with transaction.atomic():
+            if row.pk is None and "position" not in data:
+                last = Metric.objects.filter(desk=desk).aggregate(Max("position"))
+                row.position = (last["position__max"] or 0) + 1
+            row.save()
+            if cleaned_goals is not None:
+                row.goals.all().delete()
+                for goal in cleaned_goals:
+                    goal.metric = row
+                Goal.objects.bulk_create(cleaned_goals)
+    except IntegrityError:  # another admin saved a metric of this name a moment ago
+        raise _fail(
+            "name", _("This desk already has a metric with this name."), "duplicate_name"
+        ) from None
+    return row
+
+
+def metric_delete(*, actor: User, metric: Metric) -> None:
+    """Delete a metric with its goals and every ticket's cycles of it."""
+    require_sla_admin(actor)
+    metric.delete()

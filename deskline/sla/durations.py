@@ -1,0 +1,42 @@
+"""Durations in the reader's language, short enough for a badge or a table cell: the same words
+in the workspace, the help center and the e-mails."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+
+def duration(seconds: int) -> str:
+    """A business duration as "2h 05m", "35m", or "4d 3h" past 99 hours (the sign dropped)."""
+    seconds = abs(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes = rest // 60
+    if hours >= 100:
+        days, hours = divmod(hours, 24)
+        return _("%(days)dd %(hours)dh") % {"days": days, "hours": hours}
+    if hours:
+        return _("%(hours)dh %(minutes)02dm") % {"hours": hours, "minutes": minutes}
+    return _("%(minutes)dm") % {"minutes": minutes}
+
+
+def wall_clock_duration(seconds: float) -> str:
+    """A wall-clock span as "3d 2h", "5h 20m" or "35m" (the sign dropped)."""
+    seconds = int(abs(seconds))
+    hours, rest = divmod(seconds, 3600)
+    if hours >= 24:
+        days, hours = divmod(hours, 24)
+        return _("%(days)dd %(hours)dh") % {"days": days, "hours": hours}
+    if hours:
+        return _("%(hours)dh %(minutes)02dm") % {"hours": hours, "minutes": rest // 60}
+    return _("%(minutes)dm") % {"minutes": rest // 60}
+
+
+def target(seconds: int) -> str:
+    """A goal's target as "4h", "1h 30m" or "45m"."""
+    hours, rest = divmod(seconds, 3600)
+    minutes = rest // 60
+    if hours and minutes:
+        return _("%(hours)dh %(minutes)02dm") % {"hours": hours, "minutes": minutes}
+    if hours:
+        return _("%(hours)dh") % {"hours": hours}
+    return _("%(minutes)dm") % {"minutes": minutes}

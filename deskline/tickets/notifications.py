@@ -1,0 +1,123 @@
+"""An agent's notifications: how many are unread, a page of them, and marking them read.
+
+The worker (`sla_alerts`) creates them; these are the reads the workspace shows and its one
+write. Every function takes the recipient: nobody reads or marks another person's notifications.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from deskline.accounts.models import User
+from deskline.core.time import now
+from deskline.sla.models import Metric
+from deskline.tickets.models import Notification
+from deskline.tickets.selectors import check_page_limit, decode_cursor, encode_cursor
+
+UNREAD_CAP = 99
+
+
+def unread_notification_count(user: User) -> int:
+    """How many of `user`'s notifications are unread, up to UNREAD_CAP + 1 (one query, a
+    bounded walk of the partial index of unread notifications)."""
+    unread = Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).order_by()
+    return unread.values("id")[: UNREAD_CAP + 1].count()
+
+
+@dataclass(frozen=True)
+class NotificationRow:
+    """One notification with what its text needs: the metric's name in the active language."""
+
+    id: int
+    kind: str
+    ticket_key: str
+    ticket_summary: str
+    metric_name: str
+    breach_at: datetime.datetime | None
+    created_at: datetime.datetime
+    is_read: bool
+
+
+@dataclass(frozen=True)
+class NotificationPage:
+    items: list[NotificationRow]
+    next_cursor: str | None
+
+
+def notification_page(
+    *, user: User, cursor: str | None = None, limit: int = 50
+) -> NotificationPage:
+    """One keyset page of `user`'s notifications, newest first; two queries (the page with its
+    tickets' keys, and the names of its metrics). ValidationFailed for a foreign cursor."""
+    check_page_limit(limit)
+    notifications = (
+        Notification.objects.filter(recipient_id=user.pk)
+        .select_related("ticket")
+        .only(
+            "id",
+            "kind",
+            "data",
+            "created_at",
+            "read_at",
+            "ticket__id",
+            "ticket__key",
+            "ticket__summary",
+        )
+        .order_by("-id")
+    )
+    if cursor:
+        notifications = notifications.filter(id__lt=decode_cursor(cursor))
+    found = list(notifications[: limit + 1])
+    next_cursor = encode_cursor(found[limit - 1].pk) if len(found) > limit else None
+    found = found[:limit]
+    metric_ids = {
+        metric_id for notification in found if (metric_id := _metric_id(notification)) is not None
+    }
+    names = {
+        metric.pk: metric.translated("name")
+        for metric in Metric.objects.filter(id__in=sorted(metric_ids)).only(
+            "id", "name", "translations"
+        )
+    }
+    items = [
+        NotificationRow(
+            id=notification.pk,
+            kind=notification.kind,
+            ticket_key=notification.ticket.key,
+            ticket_summary=notification.ticket.summary,
+            # A metric deleted since keeps the name it had when the notification was made.
+            metric_name=names.get(_metric_id(notification) or 0)
+            or str(notification.data.get("metric") or ""),
+            breach_at=_instant(notification.data.get("breach_at")),
+            created_at=notification.created_at,
+            is_read=notification.read_at is not None,
+        )
+        for notification in found
+    ]
+    return NotificationPage(items=items, next_cursor=next_cursor)
+
+
+def _metric_id(notification: Notification) -> int | None:
+    value = notification.data.get("metric_id")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _instant(value: object) -> datetime.datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        instant = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return instant if instant.tzinfo is not None else None
+
+
+def notifications_mark_all_read(*, user: User) -> int:
+    """Mark every unread notification of `user` read now; how many were marked."""
+    with transaction.atomic():
+        return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).update(
+            read_at=now()
+        )
