@@ -127,6 +127,12 @@ class ApiClient:
     def patch(self, path: str, body: Any = None, raw: str | None = None, **kw: Any) -> Any:
         return self._call("patch", path, body, raw, **kw)
 
+    def put(self, path: str, body: Any = None, raw: str | None = None, **kw: Any) -> Any:
+        return self._call("put", path, body, raw, **kw)
+
+    def delete(self, path: str, **kw: Any) -> Any:
+        return self.client.delete("/api/v1" + path, headers=self.headers, **kw)
+
     def upload(self, filename: str, content: bytes) -> Any:
         from django.core.files.uploadedfile import SimpleUploadedFile
 

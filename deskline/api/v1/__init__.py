@@ -17,13 +17,17 @@ from pydantic import BaseModel
 from deskline.api.auth import BearerToken
 from deskline.api.v1.attachments import router as attachments_router
 from deskline.api.v1.desks import router as desks_router
+from deskline.api.v1.sla import router as sla_router
 from deskline.api.v1.tickets import router as tickets_router
 from deskline.core.errors import DomainError, ValidationFailed
 
 api = NinjaAPI(
     title="Deskline API",
     version="1",
-    description="The Deskline service desk: desks, request types, tickets and their conversation.",
+    description=(
+        "The Deskline service desk: desks, request types, tickets and their conversation, "
+        "and service levels."
+    ),
     auth=BearerToken(),
     urls_namespace="api-v1",
 )
@@ -168,6 +172,7 @@ api.add_decorator(refuse_null_characters)
 api.add_router("/", desks_router)
 api.add_router("/", tickets_router)
 api.add_router("/", attachments_router)
+api.add_router("/", sla_router)
 
 
 @csrf_exempt  # like the API itself: bearer tokens, no cookies, so no CSRF page either
