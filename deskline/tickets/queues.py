@@ -3,7 +3,7 @@
 Every queue is a filter on `status_category` plus assignee or desk, so that both its list and
 its count walk one of the ticket indexes: the partial indexes of open tickets by desk, by
 assignee, and unassigned by desk, or (desk, status_category, ...), each ending in the key of
-one sort (id, updated_at or priority_rank).
+one sort (id, updated_at, priority_rank or sla_due_at).
 Counts stop at COUNT_CAP: a queue of 40,000 tickets shows "999+", and counting it stays a bounded
 index walk however many tickets there are.
 """
@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from deskline.accounts.models import AGENT_ROLES, Team, User
+from deskline.accounts.models import AGENT_ROLES, Organization, Team, User
 from deskline.core.errors import NotFound
 from deskline.core.time import now
 from deskline.desks.models import Desk, RequestType, Status, StatusCategory
@@ -221,9 +221,7 @@ def queue_filter_options(user: User) -> FilterOptions:
                 "name": request_type.translated("name"),
             },
         )
-        for request_type in RequestType.objects.filter(desk_id__in=desk_ids).order_by(
-            "desk_id", "position", "id"
-        )
+        for request_type in served_request_types(user)
     ]
     return FilterOptions(
         statuses=list(statuses.items()),
@@ -231,6 +229,20 @@ def queue_filter_options(user: User) -> FilterOptions:
         agents=agents,
         request_types=request_types,
     )
+
+
+def served_request_types(user: User) -> list[RequestType]:
+    """The request types of the desks `user` serves, by desk and position (one query)."""
+    return list(
+        RequestType.objects.filter(desk_id__in=sorted(served_desk_ids(user))).order_by(
+            "desk_id", "position", "id"
+        )
+    )
+
+
+def organization_named(name: str) -> Organization | None:
+    """The organization called exactly `name` (one query); None when there is none."""
+    return Organization.objects.filter(name=name).only("id", "name").first()
 
 
 def desk_agents(desk: Desk) -> list[User]:

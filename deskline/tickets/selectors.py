@@ -79,6 +79,8 @@ class TicketRow:
     updated_at: datetime.datetime
     resolved_at: datetime.datetime | None
     version: int
+    # The earliest breach of the ticket's running SLA cycles; NO_DEADLINE when none runs.
+    sla_due_at: datetime.datetime
 
     @property
     def pk(self) -> int:
@@ -117,6 +119,7 @@ def _ticket_row(values: dict[str, Any], labels: list[str]) -> TicketRow:
         updated_at=values["updated_at"],
         resolved_at=values["resolved_at"],
         version=values["version"],
+        sla_due_at=values["sla_due_at"],
     )
 
 
@@ -152,6 +155,7 @@ def ticket_row_of(ticket: Ticket) -> TicketRow:
         updated_at=ticket.updated_at,
         resolved_at=ticket.resolved_at,
         version=ticket.version,
+        sla_due_at=ticket.sla_due_at,
     )
 
 
@@ -412,7 +416,7 @@ def ticket_transitions_available(*, user: User, ticket: Ticket) -> list[Status]:
 
 # --- The agent workspace: queue pages, related requests ------------------------------------
 
-QUEUE_SORTS = ("newest", "oldest", "updated", "priority")
+QUEUE_SORTS = ("newest", "oldest", "updated", "priority", "due")
 # Each sort's key ends in the id, so that the order is total and a cursor names one place in it;
 # every queue has an index that walks each of these orders.
 QUEUE_ORDERINGS = {
@@ -420,7 +424,11 @@ QUEUE_ORDERINGS = {
     "oldest": ("id",),
     "updated": ("-updated_at", "-id"),
     "priority": ("priority_rank", "-id"),
+    # Time remaining: the nearest deadline first; tickets with none (NO_DEADLINE) come last.
+    "due": ("sla_due_at", "id"),
 }
+# The letter that starts each sort's cursor, so that a cursor of one order is refused by another.
+_CURSOR_PREFIXES = {"updated": "u", "priority": "p", "due": "d"}
 
 
 def _encode_sort_cursor(sort: str, row: dict[str, Any]) -> str:
@@ -428,6 +436,8 @@ def _encode_sort_cursor(sort: str, row: dict[str, Any]) -> str:
         return _encode_text(f"u{row['updated_at'].isoformat()}|{row['id']}")
     if sort == "priority":
         return _encode_text(f"p{row['priority_rank']}|{row['id']}")
+    if sort == "due":
+        return _encode_text(f"d{row['sla_due_at'].isoformat()}|{row['id']}")
     return encode_cursor(row["id"])
 
 
@@ -436,12 +446,18 @@ def _decode_sort_cursor(sort: str, cursor: str) -> tuple[Any, int]:
     if sort in ("newest", "oldest"):
         return None, decode_cursor(cursor)
     try:
-        value, _sep, last_id = _decode_text(cursor, sort[0]).rpartition("|")
-        key: Any = datetime.datetime.fromisoformat(value) if sort == "updated" else int(value)
-        if isinstance(key, datetime.datetime) and key.tzinfo is None:
-            raise ValueError(value)
+        value, _sep, last_id = _decode_text(cursor, _CURSOR_PREFIXES[sort]).rpartition("|")
+        key: Any = (
+            datetime.datetime.fromisoformat(value) if sort in ("updated", "due") else int(value)
+        )
+        if isinstance(key, datetime.datetime):
+            if key.tzinfo is None:
+                raise ValueError(value)
+            # In UTC now, as the database compares it: an instant at the calendar's very edge
+            # ("0001-01-01T00:00+01:00") overflows here rather than in the query.
+            key = key.astimezone(datetime.UTC)
         return key, _positive_id(last_id)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError):
         raise _invalid_cursor() from None
 
 
@@ -456,13 +472,14 @@ def queue_ticket_list(
 ) -> Page:
     """One keyset page of a workspace queue, filtered and sorted; a fixed number of queries.
 
-    Newest and oldest page along the primary key. Recently updated pages by (updated_at, id) and
-    priority by (priority_rank, id), each with a cursor that carries both values. Every page is
+    Newest and oldest page along the primary key. Recently updated pages by (updated_at, id),
+    priority by (priority_rank, id) and time remaining by (sla_due_at, id), each with a cursor
+    that carries both values. Every page is
     read in index order from each of the queue's ranges (see `queue_ranges`), never sorted whole.
     """
     check_page_limit(limit)
     if sort not in QUEUE_SORTS:
-        raise _bad_filter("sort", _("Sort by newest, oldest, updated or priority."))
+        raise _bad_filter("sort", _("Sort by newest, oldest, updated, priority or due."))
     # Every queue is already limited to the desks `user` serves: no need to add visible_tickets.
     # The filters are resolved once (their lookups are queries) and added to every range.
     narrowing = _apply_filters(user, Ticket.objects.all(), filters)
@@ -504,6 +521,8 @@ def _after_cursor(sort: str, cursor: str) -> Q:
         return Q(id__gt=last_id)
     if sort == "updated":
         return Q(updated_at__lt=key) | Q(updated_at=key, id__lt=last_id)
+    if sort == "due":
+        return Q(sla_due_at__gt=key) | Q(sla_due_at=key, id__gt=last_id)
     return Q(priority_rank__gt=key) | Q(priority_rank=key, id__lt=last_id)
 
 

@@ -20,11 +20,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from deskline.accounts.models import User
 from deskline.core.errors import Conflict, DomainError, Message, ValidationFailed
+from deskline.core.time import now
 from deskline.desks.models import FieldType, RequestField
+from deskline.sla.selectors import ticket_sla
 from deskline.tickets import actions, queues, selectors
 from deskline.tickets.access import access_ticket, is_agent_of
 from deskline.tickets.models import Priority, Ticket, TicketEvent
 from deskline.tickets.uploads import kept_only_on_success
+from deskline.workspace.sla_display import panel_rows
 from deskline.workspace.views import agent, agent_required, positive_id, sidebar_context
 
 CONFLICT_MESSAGE = gettext_lazy(
@@ -188,6 +191,7 @@ def _render_ticket(
         "note": note or Composer(),
         "related": selectors.related_tickets(user=user, ticket=ticket),
         "is_assigned_to_me": ticket.assignee_id == user.pk,
+        "sla_rows": panel_rows(ticket_sla(ticket_id=ticket.pk, at=now())),
     }
     return render(request, "workspace/ticket.html", context, status=status)
 
@@ -209,6 +213,16 @@ def ticket_page(request: HttpRequest, key: str) -> HttpResponse:
     if ticket.key != key:
         return redirect("workspace:ticket", key=ticket.key)
     return _render_ticket(request, user, ticket)
+
+
+@agent_required
+@require_GET
+def ticket_sla_panel(request: HttpRequest, key: str) -> HttpResponse:
+    """The SLA panel alone, as of now: htmx swaps it in every minute, because business time
+    runs only in working hours and a countdown in the browser cannot know them."""
+    _user, ticket = _agent_ticket(request, key)
+    context = {"ticket": ticket, "sla_rows": panel_rows(ticket_sla(ticket_id=ticket.pk, at=now()))}
+    return render(request, "workspace/_sla_panel.html", context)
 
 
 @agent_required

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from deskline.workspace import ticket_views, views
+from deskline.workspace import sla_views, ticket_views, views
 
 app_name = "workspace"
 
@@ -10,7 +10,11 @@ urlpatterns = [
     path("preview/", views.preview, name="preview"),
     path("queues/<slug:slug>/", views.queue, name="queue"),
     path("queues/<slug:slug>/bulk/", views.bulk, name="bulk"),
+    path("sla/preview/", sla_views.sla_preview, name="sla_preview"),
+    path("notifications/", sla_views.notifications, name="notifications"),
+    path("notifications/read/", sla_views.notifications_read, name="notifications_read"),
     path("tickets/<str:key>/", ticket_views.ticket_page, name="ticket"),
+    path("tickets/<str:key>/sla/", ticket_views.ticket_sla_panel, name="ticket_sla"),
     path("tickets/<str:key>/comments/", ticket_views.ticket_comment, name="ticket_comment"),
     path("tickets/<str:key>/details/", ticket_views.ticket_details, name="ticket_details"),
     path("tickets/<str:key>/transition/", ticket_views.ticket_transition, name="ticket_transition"),

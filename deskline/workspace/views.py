@@ -32,9 +32,13 @@ from deskline.accounts.models import User
 from deskline.core.errors import DomainError, NotFound, ValidationFailed
 from deskline.core.errors import PermissionDenied as DomainPermissionDenied
 from deskline.core.markdown import render_markdown
+from deskline.core.time import now
+from deskline.sla.queue import queue_sla_states
 from deskline.tickets import actions, queues, selectors
 from deskline.tickets.access import access_ticket, is_agent_of
 from deskline.tickets.models import Priority, Ticket
+from deskline.tickets.notifications import UNREAD_CAP, unread_notification_count
+from deskline.workspace.sla_display import due_cell
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
@@ -43,6 +47,7 @@ SORT_LABELS = {
     "oldest": gettext_lazy("Oldest first"),
     "updated": gettext_lazy("Recently updated"),
     "priority": gettext_lazy("Priority"),
+    "due": gettext_lazy("Time remaining"),
 }
 PAGE_SIZE = 50
 # The largest id a database column holds: a larger number in a form names nothing (and SQLite
@@ -100,13 +105,24 @@ def sidebar_context(
     user: User, current: str | None, *, with_counts: bool = False
 ) -> dict[str, Any]:
     """The sidebar's queues. Pages show them without counts and let htmx fetch the counts at
-    once (and every 30 s) from `sidebar`, so a page never waits for them."""
+    once (and every 30 s) from `sidebar`, so a page never waits for them. The same response
+    brings the topbar's count of unread notifications (an out-of-band swap)."""
     items: list[Any] = []
+    context: dict[str, Any] = {}
     if with_counts:
         items.extend(queues.queue_counts(user))
+        unread = unread_notification_count(user)
+        context["unread_notifications"] = (
+            f"{UNREAD_CAP}+" if unread > UNREAD_CAP else str(unread) if unread else ""
+        )
     else:
         items.extend(SidebarItem(queue) for queue in queues.queues_for(user))
-    return {"queue_items": items, "current_queue": current, "has_counts": with_counts}
+    return {
+        **context,
+        "queue_items": items,
+        "current_queue": current,
+        "has_counts": with_counts,
+    }
 
 
 @dataclass(frozen=True)
@@ -169,6 +185,8 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except ValidationFailed as error:
             errors = {name: [str(m) for m in found] for name, found in error.fields.items()}
+    at = now()
+    states = queue_sla_states([row.id for row in page.items], at)
     next_query = request.GET.copy()
     next_query["cursor"] = page.next_cursor or ""
     first_query = request.GET.copy()
@@ -177,6 +195,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
         **sidebar_context(user, slug),
         "queue": current,
         "page": page,
+        "rows": [(row, due_cell(row.sla_due_at, states.get(row.id), at)) for row in page.items],
         "filters": filters,
         "sort": sort,
         "sorts": list(SORT_LABELS.items()),

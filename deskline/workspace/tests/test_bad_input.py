@@ -46,6 +46,9 @@ def test_a_request_type_that_is_not_an_id_is_shown_next_to_the_field(
         ("priority", _cursor("p1|-4")),
         ("priority", _cursor("pone|4")),
         ("priority", "%%%"),
+        ("due", _cursor("p1|4")),  # another sort's cursor
+        ("due", _cursor("d2025-01-01T00:00:00|3")),  # a naive time
+        ("due", _cursor("d0001-01-01T00:00:00+14:00|3")),  # before the first instant
     ],
 )
 def test_a_malformed_cursor_of_each_sort_is_a_400(helpdesk: Helpdesk, sort: str, cursor: str):

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from deskline.testing.factories import make_user
 from deskline.testing.scenario import Helpdesk
+from deskline.testing.sla import make_calendar, make_first_response_metric, make_resolution_metric
 from deskline.tickets.actions import attachment_upload, ticket_comment, ticket_update
 from deskline.workspace.tests.conftest import it_ticket, signed_in
 
@@ -38,6 +39,8 @@ def _count(client, path: str) -> int:
         "/agent/queues/mine/",
         "/agent/queues/desk-it/?sort=priority&priority=medium&team=Frontline&q=printer",
         "/agent/queues/unassigned/?sort=updated",
+        "/agent/queues/desk-it/?sort=due",
+        "/agent/queues/unassigned/?sort=due",
     ],
 )
 def test_a_queue_page_asks_the_same_number_of_queries_for_2_or_20_tickets(
@@ -59,9 +62,10 @@ def test_the_queue_page_shows_20_busy_rows_in_a_fixed_number_of_queries(
     _raise_busy_tickets(helpdesk, 20)
     client = signed_in(helpdesk.li)
 
-    # session, user, served desk ids, served desks, the page's rows, their labels, and the
-    # filter bar's statuses, teams, agents and request types
-    with django_assert_num_queries(10):
+    # session, user, served desk ids, served desks, the page's rows, their labels, their SLA
+    # states (warning or breached, for the "time remaining" column), and the filter bar's
+    # statuses, teams, agents and request types
+    with django_assert_num_queries(11):
         response = client.get("/agent/queues/mine/")
 
     assert response.content.decode().count('name="tickets"') == 20
@@ -74,8 +78,8 @@ def test_the_sidebar_asks_one_query_per_queue(helpdesk: Helpdesk):
     _raise_busy_tickets(helpdesk, 18)
 
     # session, user, served desk ids, served desks, the user's teams; then one count per queue:
-    # mine, unassigned, waiting, resolved and the IT desk's
-    assert _count(client, "/agent/sidebar/") == few == 5 + 5
+    # mine, unassigned, waiting, resolved and the IT desk's; and the unread notifications
+    assert _count(client, "/agent/sidebar/") == few == 5 + 5 + 1
 
 
 def test_the_markdown_preview_asks_only_for_the_session_and_the_user(
@@ -122,3 +126,19 @@ def test_the_ticket_page_asks_the_same_number_of_queries_for_2_or_20_comments(
 
     assert many == few
     assert few <= 25
+
+
+def test_the_ticket_page_reads_its_slas_in_one_query(helpdesk: Helpdesk, django_assert_num_queries):
+    calendar = make_calendar()
+    make_first_response_metric(helpdesk.it, calendar)
+    make_resolution_metric(helpdesk.it, calendar)
+    ticket = it_ticket(helpdesk, labels=["one"])
+    client = signed_in(helpdesk.li)
+
+    # session, user, the ticket, served desk ids, its labels, comments, events, request
+    # fields, agents, served desks, statuses, teams, related requests: 13 before SLAs; and
+    # its SLA cycles with their metrics and calendars
+    with django_assert_num_queries(14):
+        response = client.get(f"/agent/tickets/{ticket.key}/")
+
+    assert response.content.decode().count('<li class="sla-metric') == 2
