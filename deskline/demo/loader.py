@@ -4,8 +4,10 @@ Everything goes through the actions the product itself uses (`desk_create`,
 `request_type_create`, `ticket_create`, `ticket_update`, `ticket_comment`,
 `ticket_transition`), so every ticket carries its audit trail. The actions stamp the real time;
 afterwards each row is moved back to the moment its plan says, so a ticket's timeline reads
-raised, then replies, then resolved. The whole load is one transaction: it happens completely
-or not at all, and a loaded demo (its admin account exists) is left alone.
+raised, then replies, then resolved. Then the SLA policies (calendars, metrics, goals) are saved
+through `calendar_save` and `metric_save`, and each ticket's cycles are computed from its
+back-dated trail (`sla_rebuild`). The whole load is one transaction: it happens completely or not
+at all, and a loaded demo (its admin account exists) is left alone.
 """
 
 from __future__ import annotations
@@ -24,10 +26,13 @@ from django.db.models import Model
 from deskline.accounts.models import Organization, Team, User
 from deskline.core.time import now as current_time
 from deskline.demo.catalog import DESKS, TEAMS, translations
+from deskline.demo.catalog.service_levels import CALENDARS, METRICS
 from deskline.demo.people import ADMIN, ADMIN_EMAIL, EVERYONE, PASSWORD, SITES
 from deskline.demo.plan import Planner, TicketPlan
 from deskline.desks.actions import desk_create, request_type_create
 from deskline.desks.models import Desk, RequestType, ShortLink, StatusCategory
+from deskline.sla.actions import calendar_save, metric_save
+from deskline.sla.models import Calendar
 from deskline.tickets.actions import (
     ticket_comment,
     ticket_create,
@@ -35,6 +40,7 @@ from deskline.tickets.actions import (
     ticket_update,
 )
 from deskline.tickets.models import Comment, EventKind, Ticket, TicketEvent
+from deskline.tickets.service_levels import sla_rebuild
 
 SEED = 20260315
 TICKET_COUNT = 300
@@ -89,12 +95,14 @@ def _check_nothing_in_the_way() -> None:
     organizations = Organization.objects.filter(name__in=[s.organization for s in SITES])
     users = User.objects.filter(email__in=[p.email for p in EVERYONE])
     links = ShortLink.objects.filter(slug__in=SHORT_LINKS)
+    calendars = Calendar.objects.filter(name__in=[c.name for c in CALENDARS])
     conflicts = [
         *(f"desk {key}" for key in desks.values_list("key", flat=True)),
         *(f"team {name}" for name in teams.values_list("name", flat=True)),
         *(f"organization {name}" for name in organizations.values_list("name", flat=True)),
         *(f"user {email}" for email in users.values_list("email", flat=True)),
         *(f"short link /go/{slug}" for slug in links.values_list("slug", flat=True)),
+        *(f"calendar {name}" for name in calendars.values_list("name", flat=True)),
     ]
     if conflicts:
         raise DemoConflict(
@@ -125,6 +133,8 @@ class _Loader:
         for plan in plans:
             self._replay(plan)
         self._back_date()
+        self._service_levels()
+        self._rebuild_cycles()
         return DemoSummary(
             desks=len(self.desks), teams=len(self.teams), users=len(self.users), tickets=len(plans)
         )
@@ -204,6 +214,20 @@ class _Loader:
         for loaded in RequestType.objects.select_related("desk").prefetch_related("fields"):
             self.request_types[loaded.desk.key, loaded.name] = loaded
 
+    def _service_levels(self) -> None:
+        """The offices' calendars and every desk's metrics, written by the site admin."""
+        admin = self.users[ADMIN.login]
+        for calendar in CALENDARS:
+            calendar_save(actor=admin, data=calendar.as_action_data())
+        for desk_key, metrics in METRICS.items():
+            for metric in metrics:
+                metric_save(
+                    actor=admin,
+                    desk=self.desks[desk_key],
+                    data=metric.as_action_data(),
+                    goals=metric.as_action_goals(),
+                )
+
     def _replay(self, plan: TicketPlan) -> None:
         """Raise the ticket and play its steps through the actions, noting when each happened."""
         desk = self.desks[plan.desk]
@@ -282,6 +306,13 @@ class _Loader:
         _set_by_id(TicketEvent, ["created_at"], event_moments)
         _set_by_id(Comment, ["created_at"], self.comment_moments.items())
         _set_by_id(Ticket, ["created_at", "updated_at", "resolved_at"], self.ticket_moments)
+
+    def _rebuild_cycles(self) -> None:
+        """Recompute every ticket's SLA cycles from its back-dated audit trail: the actions
+        measured them at the real time of the load. Past warnings and breaches count as
+        announced, so the agents find no flood of notifications about last month."""
+        for ticket in Ticket.objects.filter(pk__in=list(self.replayed)).select_related("status"):
+            sla_rebuild(ticket, announce_past=False)
 
 
 STEP_EVENT_KINDS = {

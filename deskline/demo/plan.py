@@ -291,7 +291,11 @@ class Planner:
         if outcome in ("waiting_for_customer", "in_progress"):
             return
 
-        work = (30, 1440) if request_type.kind == RequestTypeKind.INCIDENT else (240, 4320)
+        if is_quick:
+            # Done within the first answer, mostly the same working day.
+            work = (15, 240) if request_type.kind == RequestTypeKind.INCIDENT else (60, 600)
+        else:
+            work = (30, 1440) if request_type.kind == RequestTypeKind.INCIDENT else (240, 4320)
         if rng.random() < 0.08:
             history.comment(reporter, says.SELF_RESOLVED, *work)
             history.move(reporter, "resolved", 1, 5)
@@ -320,7 +324,8 @@ class Planner:
         """
         rng, reporter = self.rng, history.reporter
         history.move(agent, "in_progress", 1, 20)
-        if rng.random() < 0.6:
+        # Most agents say they are on it: the first response the desk's SLA measures.
+        if rng.random() < 0.85:
             history.comment(agent, says.ACKNOWLEDGEMENTS, 1, 10)
         if request_type.escalate_to and rng.random() < 0.5:
             specialists = request_type.escalate_to

@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from deskline.accounts.models import Organization, Role, Team, User
 from deskline.desks.actions import desk_create, request_type_create
 from deskline.desks.models import Desk, RequestType, RequestTypeKind, StatusCategory
+from deskline.sla.models import NO_DEADLINE
 from deskline.tickets.models import PRIORITY_RANKS
 
 Progress = Callable[[str], None]
@@ -152,6 +153,7 @@ TICKET_COLUMNS = (
     "is_shared_with_organization", "priority", "status_category", "fields", "channel",
     "created_at", "updated_at", "resolved_at", "version", "assignee_id", "desk_id",
     "organization_id", "reporter_id", "request_type_id", "status_id", "team_id", "priority_rank",
+    "sla_due_at",
 )  # fmt: skip
 COMMENT_COLUMNS = ("id", "body", "body_html", "is_public", "created_at", "author_id", "ticket_id")
 EVENT_COLUMNS = ("id", "kind", "field", "old_value", "new_value", "is_public", "created_at",
@@ -351,6 +353,8 @@ class _RowMaker:
         self.total = total
         self.rng = rng
         self.stamp = stamp
+        # Seeded tickets have no SLA cycles, so no deadline.
+        self.no_deadline = stamp(int(NO_DEADLINE.timestamp()))
         self.ticket_id, self.comment_id, self.event_id = ids
         self.now = int(time.time())
         self.next_number = {desk.id: desk.first_number for desk in plan.desks}
@@ -419,7 +423,7 @@ class _RowMaker:
                 "{}", channels[index], created_text, finish_text,
                 finish_text if is_done else None, 1 + n_comments + transitioned, assignee_id,
                 desk.id, organization_id, reporter_id, request_type_id, status_id, team_id,
-                PRIORITY_RANKS[priorities[index]],
+                PRIORITY_RANKS[priorities[index]], self.no_deadline,
             ))  # fmt: skip
             events.append((self.event_id, "created", "", None, self.created_values[channels[index]],
                            True, created_text, reporter_id, ticket_id))  # fmt: skip

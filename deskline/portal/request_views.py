@@ -16,7 +16,9 @@ from django.views.decorators.http import require_POST
 
 from deskline.accounts.models import User
 from deskline.core.errors import Conflict, PermissionDenied, ValidationFailed
+from deskline.core.time import now
 from deskline.desks.models import FieldType, RequestField, StatusCategory
+from deskline.portal.expectations import request_expectations
 from deskline.portal.forms import CommentForm
 from deskline.portal.http import error_pages, is_htmx
 from deskline.tickets import help_center, selectors
@@ -153,6 +155,7 @@ def _detail(
             ),
             "resolve_to": resolve_to,
             "reopen_to": reopen_to,
+            "expectations": request_expectations(ticket, now()),
         }
     )
     return render(request, "portal/request.html", context, status=status)

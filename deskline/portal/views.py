@@ -13,14 +13,16 @@ from django.utils.translation import gettext as _
 
 from deskline.accounts.models import User
 from deskline.core.errors import PermissionDenied, ValidationFailed
+from deskline.core.time import now
 from deskline.desks.models import Desk, RequestType
 from deskline.desks.selectors import request_types_for_desk
+from deskline.portal.expectations import form_expectations
 from deskline.portal.forms import RaiseRequestForm, form_name
 from deskline.portal.http import error_pages
 from deskline.tickets import help_center, selectors
 from deskline.tickets.access import is_agent_of
 from deskline.tickets.actions import attachment_upload, desk_ticket_stub, ticket_create
-from deskline.tickets.models import Channel, Ticket
+from deskline.tickets.models import Channel, Priority, Ticket
 from deskline.tickets.uploads import kept_only_on_success
 
 SEARCH_PAGE = 20
@@ -151,9 +153,22 @@ def raise_request(request: HttpRequest, desk_key: str, request_type_id: int) -> 
                 % {"key": ticket.key},
             )
             return redirect("portal:request", key=ticket.key)
+    chosen = request.POST.get("priority") if form.is_bound else None
+    expectations = form_expectations(
+        desk=found_desk,
+        request_type=request_type,
+        priority=chosen if chosen in Priority.values else Priority.MEDIUM,
+        organization_id=user.organization_id,
+        at=now(),
+    )
     return render(
         request,
         "portal/raise.html",
-        {"desk": found_desk, "request_type": request_type, "form": form},
+        {
+            "desk": found_desk,
+            "request_type": request_type,
+            "form": form,
+            "expectations": expectations,
+        },
         status=400 if form.is_bound else 200,
     )

@@ -20,6 +20,8 @@ from django.utils import timezone
 from deskline.accounts.models import Organization, Role, Team, User
 from deskline.demo.people import PASSWORD
 from deskline.desks.models import Desk, RequestField, RequestType, Status, StatusCategory
+from deskline.sla.models import NO_DEADLINE, Calendar, Cycle, Goal, Metric
+from deskline.sla.selectors import ticket_sla
 from deskline.tickets.models import Comment, EventKind, Label, Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +40,8 @@ def demo(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Ite
 
 
 def _counts() -> dict[str, int]:
-    models = (Organization, User, Team, Desk, Status, RequestType, RequestField, Label)
+    models = (Organization, User, Team, Desk, Status, RequestType, RequestField, Label,
+              Calendar, Metric, Goal, Cycle)  # fmt: skip
     counts = {model.__name__: model.objects.count() for model in models}
     counts.update(
         tickets=Ticket.objects.count(),
@@ -245,3 +248,156 @@ def test_short_links_lead_to_the_it_desk_and_the_laptop_form(demo: str, client) 
     assert (it_desk.status_code, it_desk["Location"]) == (302, "/desks/IT/")
     assert laptop.status_code == 302
     assert laptop["Location"].startswith("/desks/IT/new/")
+
+
+# --- SLA policies and cycles ----------------------------------------------------------------
+
+WEEKDAYS = [str(day) for day in range(5)]
+
+
+def test_each_office_has_its_business_calendar_and_a_24x7_one(demo: str) -> None:
+    calendars = {calendar.name: calendar for calendar in Calendar.objects.all()}
+
+    assert set(calendars) == {"Shanghai office", "Sydney office", "San Francisco office", "24x7"}
+    shanghai, sydney = calendars["Shanghai office"], calendars["Sydney office"]
+    san_francisco = calendars["San Francisco office"]
+    assert (shanghai.time_zone, shanghai.country, shanghai.subdivision) == (
+        "Asia/Shanghai",
+        "CN",
+        "",
+    )
+    assert (sydney.time_zone, sydney.country, sydney.subdivision) == (
+        "Australia/Sydney",
+        "AU",
+        "NSW",
+    )
+    assert (san_francisco.time_zone, san_francisco.country, san_francisco.subdivision) == (
+        "America/Los_Angeles", "US", "CA"
+    )  # fmt: skip
+    assert shanghai.hours == {day: [["09:00", "12:00"], ["13:00", "18:00"]] for day in WEEKDAYS}
+    assert sydney.hours == {day: [["08:30", "17:30"]] for day in WEEKDAYS}
+    assert san_francisco.hours == {day: [["09:00", "17:00"]] for day in WEEKDAYS}
+    assert calendars["24x7"].is_always
+    assert not any(calendar.is_always for name, calendar in calendars.items() if name != "24x7")
+
+
+def _goals(metric: Metric) -> list[tuple[str, str, int, str]]:
+    return [
+        (goal.priority, goal.organization.name if goal.organization else "",
+         goal.target_minutes, goal.calendar.name)
+        for goal in metric.goals.select_related("organization", "calendar")
+    ]  # fmt: skip
+
+
+def test_the_it_desk_promises_a_first_response_by_priority_and_office(demo: str) -> None:
+    metric = Metric.objects.get(desk__key="IT", name="Time to first response")
+
+    assert (metric.start_on, metric.pause_on, metric.stop_on) == (
+        ["created"], ["category:waiting"], ["public_agent_reply", "resolved"]
+    )  # fmt: skip
+    assert (metric.warning_minutes, metric.warning_percent) == (30, None)
+    assert metric.is_shown_to_customers
+    assert metric.translated("name", "zh-hans") == "首次响应时间"
+    assert _goals(metric) == [
+        ("critical", "", 30, "24x7"),
+        ("high", "Shanghai", 120, "Shanghai office"),
+        ("high", "Sydney", 120, "Sydney office"),
+        ("high", "San Francisco", 120, "San Francisco office"),
+        ("high", "", 120, "Shanghai office"),
+        ("", "Shanghai", 240, "Shanghai office"),
+        ("", "Sydney", 240, "Sydney office"),
+        ("", "San Francisco", 240, "San Francisco office"),
+        ("", "", 240, "Shanghai office"),
+    ]
+    assert metric.goals.last().is_fallback  # type: ignore[union-attr]
+
+
+def test_the_it_desk_resolves_by_priority_on_the_offices_calendars(demo: str) -> None:
+    metric = Metric.objects.get(desk__key="IT", name="Time to resolution")
+
+    assert (metric.start_on, metric.pause_on, metric.stop_on) == (
+        ["created", "reopened"], ["category:waiting"], ["resolved"]
+    )  # fmt: skip
+    assert (metric.warning_minutes, metric.warning_percent) == (None, 25)
+    assert not metric.is_shown_to_customers
+    assert metric.translated("name", "zh-hans") == "解决时间"
+    goals = _goals(metric)
+    assert goals[0] == ("critical", "", 240, "24x7")
+    targets = {(priority, office): (minutes, calendar) for priority, office, minutes, calendar
+               in goals[1:]}  # fmt: skip
+    assert len(targets) == len(goals) - 1 == 12
+    for priority, hours in (("high", 8), ("medium", 24), ("low", 40)):
+        assert targets[priority, "Sydney"] == (hours * 60, "Sydney office")
+        assert targets[priority, "San Francisco"] == (hours * 60, "San Francisco office")
+        assert targets[priority, "Shanghai"] == targets[priority, ""] == (
+            hours * 60, "Shanghai office"
+        )  # fmt: skip
+
+
+def test_the_other_desks_answer_in_a_business_day_and_resolve_in_five(demo: str) -> None:
+    for key in ("HR", "LEGAL", "FAC"):
+        first = Metric.objects.get(desk__key=key, name="Time to first response")
+        resolution = Metric.objects.get(desk__key=key, name="Time to resolution")
+        assert {minutes for _p, _o, minutes, _c in _goals(first)} == {8 * 60}, key
+        assert {minutes for _p, _o, minutes, _c in _goals(resolution)} == {40 * 60}, key
+        assert {calendar for *_rest, calendar in _goals(first)} == {
+            "Shanghai office", "Sydney office", "San Francisco office"
+        }  # fmt: skip
+        assert first.is_shown_to_customers and not resolution.is_shown_to_customers
+        assert resolution.translated("name", "zh-hans") == "解决时间"
+    assert Metric.objects.count() == 8
+
+
+def test_every_tickets_cycles_follow_its_status(demo: str) -> None:
+    now = timezone.now()
+    for ticket in Ticket.objects.select_related("desk"):
+        views = {view.name: view for view in ticket_sla(ticket_id=ticket.pk, at=now)}
+        assert set(views) == {"Time to first response", "Time to resolution"}, ticket.key
+        first, resolution = views["Time to first response"], views["Time to resolution"]
+        assert [cycle.number for cycle in first.cycles] == [1], ticket.key
+        assert first.cycles[0].started_at == ticket.created_at
+        current = resolution.current
+        assert current is not None
+        if ticket.status_category == StatusCategory.DONE:
+            # Resolved: both metrics stopped, with an outcome; resolution when the ticket was.
+            assert first.cycles[0].outcome in ("met", "breached"), ticket.key
+            assert current.stopped_at == ticket.resolved_at, ticket.key
+            assert current.outcome in ("met", "breached"), ticket.key
+        else:
+            # Open: resolution runs, paused exactly while the ticket waits for the customer.
+            assert current.is_running and current.outcome is None, ticket.key
+            assert current.is_paused == (ticket.status_category == StatusCategory.WAITING)
+        # The ticket's deadline is the earliest breach of a cycle that runs unpaused.
+        running = Cycle.objects.filter(ticket=ticket, stopped_at__isnull=True, is_paused=False)
+        deadlines = [cycle.breach_at for cycle in running if cycle.breach_at is not None]
+        assert ticket.sla_due_at == min(deadlines, default=NO_DEADLINE), ticket.key
+
+
+def test_a_reopened_ticket_measures_its_resolution_again(demo: str) -> None:
+    reopened = TicketEvent.objects.filter(
+        kind=EventKind.TRANSITIONED, old_value="resolved", new_value="in_progress"
+    ).values_list("ticket_id", flat=True)
+
+    assert reopened
+    for ticket_id in reopened:
+        numbers = Cycle.objects.filter(ticket_id=ticket_id, metric__name="Time to resolution")
+        assert list(numbers.values_list("number", flat=True)) == [1, 2]
+
+
+def test_the_demo_ends_with_a_realistic_mix_of_met_and_breached_goals(demo: str) -> None:
+    stopped = Counter(Cycle.objects.exclude(outcome="").values_list("outcome", flat=True))
+    open_cycles = Cycle.objects.filter(
+        stopped_at__isnull=True, ticket__status_category__in=["new", "in_progress", "waiting"]
+    )
+    now = timezone.now()
+
+    assert stopped["met"] > 3 * stopped["breached"] > 0
+    assert open_cycles.filter(breach_at__lte=now).exists()
+    assert open_cycles.filter(breach_at__gt=now).exists()
+    assert open_cycles.filter(is_paused=True).exists()
+
+
+def test_nothing_of_the_past_waits_to_be_announced(demo: str) -> None:
+    # The back-dated history counts as announced: the worker does not flood the agents.
+    assert not Cycle.objects.filter(next_alert_at__lte=timezone.now()).exists()
+    assert not TicketEvent.objects.filter(kind__in=["sla_warning", "sla_breached"]).exists()

@@ -12,7 +12,9 @@ from deskline.accounts.models import User
 from deskline.demo.loader import SEED, TICKET_COUNT
 from deskline.demo.plan import Planner, TicketPlan
 from deskline.desks.models import Desk
+from deskline.sla.models import Calendar
 from deskline.testing.factories import make_desk
+from deskline.testing.sla import make_always_calendar
 from deskline.tickets.models import Ticket
 
 NOW = datetime.datetime(2026, 3, 18, 7, 30, tzinfo=datetime.UTC)
@@ -68,3 +70,15 @@ def test_the_demo_refuses_a_database_where_its_names_are_taken() -> None:
     assert not User.objects.exists()
     assert Desk.objects.count() == 1
     assert not Ticket.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_refuses_a_database_with_a_calendar_of_the_same_name() -> None:
+    make_always_calendar("24x7")
+
+    with pytest.raises(CommandError, match="calendar 24x7"):
+        call_command("demo")
+
+    assert list(User.objects.values_list("email", flat=True)) == ["sla-admin@deskline.example"]
+    assert not Desk.objects.exists()
+    assert list(Calendar.objects.values_list("name", flat=True)) == ["24x7"]
