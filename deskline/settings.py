@@ -219,4 +219,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DESKLINE_LOG_LEVEL", "WARNING")},
+    # The worker says which job ran (INFO); configured here, Huey adds no second handler.
+    "loggers": {"huey": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }

@@ -7,13 +7,16 @@ from django.utils.translation import gettext as _
 
 
 def duration(seconds: int) -> str:
-    """A business duration as "2h 05m", "35m", or "4d 3h" past 99 hours (the sign dropped)."""
+    """A business duration as "2h 05m", "35m", or "120h" past 99 hours (the sign dropped).
+
+    Never in days: a business day is as long as its calendar says (8 or 9 hours, or 24), so
+    "5d" would mean different things on different desks.
+    """
     seconds = abs(seconds)
     hours, rest = divmod(seconds, 3600)
     minutes = rest // 60
     if hours >= 100:
-        days, hours = divmod(hours, 24)
-        return _("%(days)dd %(hours)dh") % {"days": days, "hours": hours}
+        return _("%(hours)dh") % {"hours": hours}
     if hours:
         return _("%(hours)dh %(minutes)02dm") % {"hours": hours, "minutes": minutes}
     return _("%(minutes)dm") % {"minutes": minutes}
