@@ -119,7 +119,9 @@ HOUR = 60
 BUSINESS_DAY = 8 * HOUR
 
 
-def _first_response(*goals: GoalSpec, warning_minutes: int) -> MetricSpec:
+def _first_response(
+    *goals: GoalSpec, warning_minutes: int | None = None, warning_percent: int | None = None
+) -> MetricSpec:
     """From creation to the first public reply of an agent (or resolution), paused while the
     request waits for the customer; customers see it in the help center."""
     return MetricSpec(
@@ -130,6 +132,7 @@ def _first_response(*goals: GoalSpec, warning_minutes: int) -> MetricSpec:
         stop_on=("public_agent_reply", "resolved"),
         goals=goals,
         warning_minutes=warning_minutes,
+        warning_percent=warning_percent,
         is_shown_to_customers=True,
     )
 
@@ -153,7 +156,7 @@ IT_METRICS: tuple[MetricSpec, ...] = (
         GoalSpec(30, "critical", ALWAYS_CALENDAR),
         GoalSpec(2 * HOUR, "high"),
         GoalSpec(4 * HOUR),
-        warning_minutes=30,
+        warning_percent=25,  # 7.5 minutes before a critical goal, an hour before the others
     ),
     _resolution(
         GoalSpec(4 * HOUR, "critical", ALWAYS_CALENDAR),

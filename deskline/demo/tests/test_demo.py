@@ -295,7 +295,7 @@ def test_the_it_desk_promises_a_first_response_by_priority_and_office(demo: str)
     assert (metric.start_on, metric.pause_on, metric.stop_on) == (
         ["created"], ["category:waiting"], ["public_agent_reply", "resolved"]
     )  # fmt: skip
-    assert (metric.warning_minutes, metric.warning_percent) == (30, None)
+    assert (metric.warning_minutes, metric.warning_percent) == (None, 25)
     assert metric.is_shown_to_customers
     assert metric.translated("name", "zh-hans") == "首次响应时间"
     assert _goals(metric) == [
