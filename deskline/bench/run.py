@@ -155,7 +155,8 @@ def main() -> int:
     tables: list[list[str]] = []
     if "clock" in wanted:
         tables.append(clock_bench.table(clock_bench.run_clock_bench()))
-        print("\n".join(tables[-1]), flush=True)
+        if rows:  # the server rows take minutes: show this table now, and again at the end
+            print("\n".join(tables[-1]), flush=True)
     if not rows:
         print()
         for table in tables:
