@@ -111,6 +111,15 @@ def _database(url: str) -> dict[str, object]:
     # still let it reorder the joins of a filter.
     options: dict[str, object] = dict(config.get("OPTIONS") or {})  # type: ignore[call-overload]
     options["options"] = f"{options.get('options', '')} -c join_collapse_limit=4".strip()
+    # Parameters travel apart from the SQL, so the same query has the same text whatever the
+    # ticket: psycopg prepares it on its fifth run in a connection (CONN_MAX_AGE keeps them),
+    # and PostgreSQL stops planning it again. A ticket's 8-table read went from 0.9-1.5 ms to
+    # 0.25-0.3 ms of server time (docs/adr/0005-prepared-statements.md).
+    # Django turns prepared statements off unless asked, for transaction-mode poolers such as
+    # PgBouncer before 1.21: behind one of those, set DESKLINE_DB_PREPARE_THRESHOLD=0.
+    threshold = env_int("DESKLINE_DB_PREPARE_THRESHOLD", 5, minimum=0)
+    options.setdefault("server_side_binding", True)
+    options.setdefault("prepare_threshold", threshold or None)
     config["OPTIONS"] = options
     # Text search on Chinese depends on a UTF-8 character type, so test databases are made
     # from template0 with UTF-8 explicitly instead of inheriting whatever template1 has.
