@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from deskline.sla import clock
@@ -37,6 +38,17 @@ class TicketFacts:
         return self._labels
 
 
+def deadline_after(
+    calendar: clock.Calendar, start: datetime.datetime, seconds: int
+) -> datetime.datetime | None:
+    """`seconds` of business time after `start`, or None when the calendar cannot reach them
+    before the clock's last year (a calendar of holidays only): no deadline, not an error."""
+    try:
+        return clock.add_business_seconds(calendar, start, seconds)
+    except ValueError:
+        return None
+
+
 def _field_matches(value: Any, wanted: str) -> bool:
     if isinstance(value, list):
         return any(_field_matches(item, wanted) for item in value)
@@ -44,6 +56,12 @@ def _field_matches(value: Any, wanted: str) -> bool:
         return wanted.strip().lower() in (("true", "yes", "1") if value else ("false", "no", "0"))
     if value is None:
         return False
+    if isinstance(value, int | float):
+        # A number field keeps 3 or 3.0 as it was sent (JSON): compare numbers, not their text.
+        try:
+            return Decimal(str(value)) == Decimal(wanted.strip())
+        except InvalidOperation:
+            return False
     return str(value).strip().casefold() == wanted.strip().casefold()
 
 
@@ -96,16 +114,14 @@ def schedule(cycle: Cycle, metric: Metric) -> None:
     if running and not cycle.is_paused and target is not None and left is not None:
         calendar = _calendar(cycle)
         if left > 0:
-            cycle.breach_at = clock.add_business_seconds(calendar, cycle.measured_at, left)
+            cycle.breach_at = deadline_after(calendar, cycle.measured_at, left)
         elif cycle.breach_at is None or cycle.breach_at > cycle.measured_at:
             cycle.breach_at = cycle.measured_at
         threshold = metric.warning_seconds(target)
         if threshold is None or left <= 0:
             cycle.warn_at = None
         elif left > threshold:
-            cycle.warn_at = clock.add_business_seconds(
-                calendar, cycle.measured_at, left - threshold
-            )
+            cycle.warn_at = deadline_after(calendar, cycle.measured_at, left - threshold)
         else:
             cycle.warn_at = cycle.measured_at
     else:

@@ -19,12 +19,15 @@ def queue_sla_states(ticket_ids: Collection[int], at: datetime.datetime) -> dict
 
     A running cycle is breached once its breach instant has passed (a cycle paused after it
     breached keeps that instant), and warns from its warning instant on (set only while it runs
-    unpaused with a goal that has a warning threshold). Breached wins over warning.
+    unpaused with a goal that has a warning threshold). Breached wins over warning. Only the
+    cycles of active metrics count.
     """
     if not ticket_ids:
         return {}
     rows = (
         Cycle.objects.filter(ticket_id__in=sorted(ticket_ids), stopped_at__isnull=True)
+        # A metric an admin switched off no longer colours its tickets (nor sets their deadline).
+        .filter(metric__is_active=True)
         .filter(Q(breach_at__lte=at) | Q(warn_at__lte=at))
         .order_by()
         .values_list("ticket_id", "breach_at")

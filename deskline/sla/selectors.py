@@ -9,9 +9,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from deskline.sla import clock
 from deskline.sla.conditions import TicketState
-from deskline.sla.engine import TicketFacts, goal_for
+from deskline.sla.engine import TicketFacts, deadline_after, goal_for
 from deskline.sla.models import Calendar, Cycle, Goal, Metric, Outcome
 
 
@@ -163,11 +162,7 @@ def sla_preview(
             continue
         goal = goal_for(list(metric.goals.all()), facts)
         target = goal.target_minutes * 60 if goal else None
-        due = (
-            clock.add_business_seconds(goal.calendar.clock(), at, target)
-            if goal and target
-            else None
-        )
+        due = deadline_after(goal.calendar.clock(), at, target) if goal and target else None
         rows.append(
             GoalPreview(
                 metric_id=metric.pk,

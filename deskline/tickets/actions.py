@@ -536,8 +536,13 @@ def ticket_comment(
             )
         touched: dict[str, Any] = {"updated_at": at, "version": F("version") + 1}
         if agent and is_public:
-            # A public reply by an agent: first-response metrics stop here.
-            locked = Ticket.objects.select_related("status").get(pk=ticket.pk)
+            # A public reply by an agent: first-response metrics stop here. The row is locked
+            # like in the other actions, so the worker cannot announce the cycle being stopped.
+            locked = (
+                Ticket.objects.select_for_update(of=("self",))
+                .select_related("status")
+                .get(pk=ticket.pk)
+            )
             if sla_record(locked, locked.status, [Signal("public_agent_reply")], at):
                 touched["sla_due_at"] = locked.sla_due_at
                 ticket.sla_due_at = locked.sla_due_at

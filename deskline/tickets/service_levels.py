@@ -105,7 +105,8 @@ def sla_rebuild(ticket: Ticket, *, announce_past: bool = False) -> None:
     and goals: for a ticket loaded with back-dated history (the demo), or after a policy change.
 
     Warnings and breaches before now count as announced unless `announce_past`, so rebuilding
-    old tickets does not flood the agents with notifications of the past.
+    old tickets does not flood the agents with notifications of the past; those the worker
+    already announced stay announced.
     """
     at_now = now()
     metrics = desk_metrics(ticket.desk_id)
@@ -146,6 +147,18 @@ def sla_rebuild(ticket: Ticket, *, announce_past: bool = False) -> None:
                 result.created.ticket_id = ticket.pk
                 cycles.append(result.created)
                 latest[metric.pk] = result.created
+    # What the worker already announced stays announced: each warning and breach once per cycle.
+    announced = {
+        (metric_id, number): (warned_at, breach_notified_at)
+        for metric_id, number, warned_at, breach_notified_at in Cycle.objects.filter(
+            ticket_id=ticket.pk
+        ).values_list("metric_id", "number", "warned_at", "breach_notified_at")
+    }
+    for cycle in cycles:
+        warned_at, breach_notified_at = announced.get((cycle.metric_id, cycle.number), (None, None))
+        cycle.warned_at = cycle.warned_at or warned_at
+        cycle.breach_notified_at = cycle.breach_notified_at or breach_notified_at
+        cycle.next_alert_at = next_alert(cycle)
     if not announce_past:
         for cycle in cycles:
             if cycle.warn_at is not None and cycle.warn_at <= at_now:

@@ -11,12 +11,14 @@ from django.core import mail
 from django.db import connection
 
 from deskline.accounts.models import Role
+from deskline.sla.actions import metric_save
 from deskline.sla.models import Cycle
 from deskline.testing.factories import make_request_type, make_team, make_ticket, make_user
 from deskline.testing.scenario import Helpdesk, build_helpdesk
-from deskline.testing.sla import make_calendar, make_first_response_metric
+from deskline.testing.sla import make_calendar, make_first_response_metric, sla_admin
 from deskline.tickets.actions import ticket_transition, ticket_update
 from deskline.tickets.models import Notification, Ticket, TicketEvent
+from deskline.tickets.service_levels import sla_rebuild
 from deskline.tickets.sla_alerts import sla_alerts_send
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
@@ -205,3 +207,52 @@ def test_another_desk_type_without_metrics_has_no_cycles(helpdesk: Helpdesk):
     request_type = make_request_type(helpdesk.hr, fields=[])
     ticket = make_ticket(desk=helpdesk.hr, reporter=helpdesk.alice, request_type=request_type)
     assert Cycle.objects.filter(ticket=ticket).count() == 0
+
+
+def test_a_switched_off_metric_is_not_announced(helpdesk: Helpdesk):
+    first = make_first_response_metric(helpdesk.it, make_calendar())
+    ticket = raise_ticket(helpdesk)
+    # When the desk admin switches first response off at 10:00, before it warns or breaches
+    with time_machine.travel(shanghai(2, 10), tick=False):
+        metric_save(actor=sla_admin(), desk=helpdesk.it, data={"is_active": False}, metric=first)
+    # Then neither its warning (12:30) nor its breach (13:00) is announced
+    run = sla_alerts_send(at=shanghai(2, 14))
+    assert (run.warnings, run.breaches) == (0, 0)
+    assert sla_events(ticket) == []
+
+
+def test_a_larger_warning_threshold_warns_running_cycles_by_it(helpdesk: Helpdesk):
+    first = make_first_response_metric(helpdesk.it, make_calendar())
+    ticket = raise_ticket(helpdesk)  # due 13:00, warning 30 minutes before
+    # When at 10:00 the admin asks for a warning two hours before the breach
+    with time_machine.travel(shanghai(2, 10), tick=False):
+        metric_save(
+            actor=sla_admin(), desk=helpdesk.it, data={"warning_minutes": 120}, metric=first
+        )
+    # Then the running cycle warns at 11:00, once
+    assert Cycle.objects.get(ticket=ticket).warn_at == shanghai(2, 11)
+    runs = [sla_alerts_send(at=shanghai(2, 11)), sla_alerts_send(at=shanghai(2, 12, 31))]
+    assert [(run.warnings, run.breaches) for run in runs] == [(1, 0), (0, 0)]
+    assert sla_events(ticket) == [("sla_warning", "Time to first response")]
+
+
+def test_a_rebuild_of_a_paused_cycle_does_not_warn_it_again(with_sla):
+    helpdesk = with_sla
+    ticket = raise_ticket(helpdesk)  # due 13:00, warns at 12:30
+    assert sla_alerts_send(at=shanghai(2, 12, 35)).warnings == 1
+    with time_machine.travel(shanghai(2, 12, 40), tick=False):
+        ticket_transition(actor=helpdesk.li, ticket=ticket, status="waiting_for_customer")
+    # When its cycles are rebuilt while paused (after a policy change, say)
+    with time_machine.travel(shanghai(2, 12, 50), tick=False):
+        sla_rebuild(Ticket.objects.get(pk=ticket.pk))
+    # and the ticket resumes at 14:00 with 20 minutes left (due 14:20)
+    with time_machine.travel(shanghai(2, 14), tick=False):
+        ticket_transition(actor=helpdesk.li, ticket=ticket, status="in_progress")
+    assert Cycle.objects.get(ticket=ticket).breach_at == shanghai(2, 14, 20)
+    # Then the warning already sent is not sent again; the breach is announced once
+    runs = [sla_alerts_send(at=shanghai(2, 14, 10)), sla_alerts_send(at=shanghai(2, 14, 21))]
+    assert [(run.warnings, run.breaches) for run in runs] == [(0, 0), (0, 1)]
+    assert sla_events(ticket) == [
+        ("sla_warning", "Time to first response"),
+        ("sla_breached", "Time to first response"),
+    ]

@@ -8,11 +8,18 @@ import datetime
 import pytest
 import time_machine
 
+from deskline.sla.actions import calendar_save, metric_delete, metric_save
 from deskline.sla.models import NO_DEADLINE, Cycle
+from deskline.sla.queue import BREACHED, queue_sla_states
 from deskline.sla.selectors import ticket_sla
 from deskline.testing.factories import make_ticket
 from deskline.testing.scenario import Helpdesk
-from deskline.testing.sla import make_calendar, make_first_response_metric, make_resolution_metric
+from deskline.testing.sla import (
+    make_calendar,
+    make_first_response_metric,
+    make_resolution_metric,
+    sla_admin,
+)
 from deskline.tickets.actions import ticket_comment, ticket_transition, ticket_update
 from deskline.tickets.models import Ticket
 
@@ -165,3 +172,105 @@ def test_a_priority_change_retargets_the_goal(helpdesk):
     )
     ticket.refresh_from_db()
     assert ticket.sla_due_at == shanghai(2, 10)
+
+
+def raise_on_monday(helpdesk: Helpdesk) -> Ticket:
+    """Monday 2 March 2026 09:00: first response (4 h) due 13:00, resolution (16 h) Tue 16:00."""
+    with time_machine.travel(shanghai(2, 9), tick=False):
+        return make_ticket(
+            desk=helpdesk.it, reporter=helpdesk.alice, request_type=helpdesk.password_reset
+        )
+
+
+def test_deleting_a_metric_gives_its_tickets_the_deadline_of_their_other_metrics(helpdesk, sla):
+    _calendar, first, _resolution = sla
+    ticket = raise_on_monday(helpdesk)
+    ticket.refresh_from_db()
+    assert ticket.sla_due_at == shanghai(2, 13)
+    # When the desk admin deletes "Time to first response" while its clock runs
+    with time_machine.travel(shanghai(2, 10), tick=False):
+        metric_delete(actor=sla_admin(), metric=first)
+    # Then the ticket is due when resolution is: Mon 9-18 (9 h) + Tue 9-16 (7 h)
+    ticket.refresh_from_db()
+    assert ticket.sla_due_at == shanghai(3, 16)
+
+
+def test_a_switched_off_metric_sets_no_deadline_until_it_is_switched_on_again(helpdesk, sla):
+    _calendar, first, _resolution = sla
+    ticket = raise_on_monday(helpdesk)
+    # When first response is switched off, the ticket is due when resolution is
+    with time_machine.travel(shanghai(2, 10), tick=False):
+        metric_save(actor=sla_admin(), desk=helpdesk.it, data={"is_active": False}, metric=first)
+    ticket.refresh_from_db()
+    assert ticket.sla_due_at == shanghai(3, 16)
+    # and a later change of the ticket does not bring the switched-off deadline back
+    with time_machine.travel(shanghai(2, 10, 30), tick=False):
+        ticket_update(actor=helpdesk.li, ticket=ticket, changes={"assignee": helpdesk.li})
+    ticket.refresh_from_db()
+    assert ticket.sla_due_at == shanghai(3, 16)
+    # When it is switched on again, its running clock is due at 13:00 again
+    with time_machine.travel(shanghai(2, 11), tick=False):
+        metric_save(actor=sla_admin(), desk=helpdesk.it, data={"is_active": True}, metric=first)
+    ticket.refresh_from_db()
+    assert ticket.sla_due_at == shanghai(2, 13)
+
+
+def test_a_switched_off_metric_does_not_colour_the_queue(helpdesk, sla):
+    _calendar, first, _resolution = sla
+    ticket = raise_on_monday(helpdesk)
+    assert queue_sla_states([ticket.pk], shanghai(2, 14)) == {ticket.pk: BREACHED}
+    # When first response (due 13:00) is switched off, the ticket is not shown breached at 14:00
+    with time_machine.travel(shanghai(2, 10), tick=False):
+        metric_save(actor=sla_admin(), desk=helpdesk.it, data={"is_active": False}, metric=first)
+    assert queue_sla_states([ticket.pk], shanghai(2, 14)) == {}
+
+
+def test_a_calendar_edit_moves_the_running_deadlines_and_keeps_the_time_counted(helpdesk, sla):
+    calendar, _first, _resolution = sla
+    ticket = raise_on_monday(helpdesk)
+    # When, on Monday at 12:30, the admin makes that Monday a holiday
+    with time_machine.travel(shanghai(2, 12, 30), tick=False):
+        calendar_save(actor=sla_admin(), data={"holidays": ["2026-03-02"]}, calendar=calendar)
+    # Then the 3.5 hours already counted stay counted, and the rest runs from Tuesday 09:00:
+    # first response has 30 minutes left (Tue 09:30), resolution 12.5 hours (Tue 9 h, Wed 3.5 h)
+    (first,) = cycles_of(ticket, "Time to first response")
+    assert (first.elapsed_seconds, first.breach_at, first.warn_at) == (
+        3 * 3600 + 1800,
+        shanghai(3, 9, 30),
+        shanghai(2, 12, 30),  # 30 minutes left already: the warning is due at once
+    )
+    (resolution,) = cycles_of(ticket, "Time to resolution")
+    assert (resolution.elapsed_seconds, resolution.breach_at) == (
+        3 * 3600 + 1800,
+        shanghai(4, 12, 30),
+    )
+    ticket.refresh_from_db()
+    assert ticket.sla_due_at == shanghai(3, 9, 30)
+
+
+def test_a_number_field_goal_matches_a_number_sent_with_a_decimal_point(helpdesk):
+    calendar = make_calendar()
+    make_first_response_metric(
+        helpdesk.it,
+        calendar,
+        goals=[
+            {
+                "field_key": "quantity",
+                "field_value": "3",
+                "target_minutes": 60,
+                "calendar": calendar.pk,
+            },
+            {"target_minutes": 4 * 60, "calendar": calendar.pk},
+        ],
+    )
+    # Given a laptop request for 3.0 laptops (a JSON number as a script sends it)
+    with time_machine.travel(shanghai(2, 9), tick=False):
+        ticket = make_ticket(
+            desk=helpdesk.it,
+            reporter=helpdesk.alice,
+            request_type=helpdesk.laptop,
+            fields={"location": "Shanghai", "quantity": 3.0},
+        )
+    # Then the goal for a quantity of 3 applies: one hour, due 10:00
+    (cycle,) = cycles_of(ticket, "Time to first response")
+    assert (cycle.target_seconds, cycle.breach_at) == (3600, shanghai(2, 10))
