@@ -6,10 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
+from django.utils.translation import gettext
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StrictBool, StrictInt, field_validator
+from pydantic_core import PydanticCustomError
 
 from deskline.api.schemas import Strict
+from deskline.sla.actions import MAX_JSON_DEPTH, is_nested_deeper_than
 from deskline.sla.models import Calendar, Goal, Metric
 from deskline.sla.selectors import CycleView, MetricView
 
@@ -89,7 +92,16 @@ class CalendarIn(Strict):
     subdivision: str | None = None
     holidays: list[Any] | None = None
     workdays: list[Any] | None = None
-    is_always: bool | None = None
+    is_always: StrictBool | None = None
+
+    @field_validator("spec", "hours", "holidays", "workdays")
+    @classmethod
+    def _not_too_deep(cls, value: Any) -> Any:
+        # Refused here, before anything walks the value recursively (a 500 at a few hundred
+        # levels); a calendar needs four.
+        if is_nested_deeper_than(value, MAX_JSON_DEPTH):
+            raise PydanticCustomError("json_too_deep", gettext("This value is nested too deeply."))
+        return value
 
 
 class CalendarOut(Schema):
@@ -133,21 +145,21 @@ def calendar_out(calendar: Calendar) -> dict[str, Any]:
 class GoalIn(Strict):
     """One goal; the first goal (in order) whose conditions all hold for a ticket is its goal."""
 
-    request_type: int | str | None = Field(default=None, description="An id or a name.")
+    request_type: StrictInt | str | None = Field(default=None, description="An id or a name.")
     priority: str | None = None
-    organization: int | str | None = Field(default=None, description="An id or a name.")
+    organization: StrictInt | str | None = Field(default=None, description="An id or a name.")
     label: str | None = None
     field_key: str | None = None
     field_value: str | None = None
-    target_minutes: int | None = Field(default=None, description="Business minutes, above 0.")
-    calendar: int | str | None = Field(default=None, description="An id or a name.")
+    target_minutes: StrictInt | None = Field(default=None, description="Business minutes, above 0.")
+    calendar: StrictInt | str | None = Field(default=None, description="An id or a name.")
 
 
 class PolicyChangeIn(Strict):
     """A metric's settings; `goals`, when given, replace its goals (in this order)."""
 
     name: str | None = None
-    position: int | None = None
+    position: StrictInt | None = None
     start_on: list[str] | None = Field(
         default=None, description='Events, e.g. ["created", "reopened", "status_entered:open"].'
     )
@@ -157,10 +169,10 @@ class PolicyChangeIn(Strict):
     stop_on: list[str] | None = Field(
         default=None, description='Events, e.g. ["public_agent_reply", "resolved"].'
     )
-    warning_minutes: int | None = None
-    warning_percent: int | None = None
-    is_shown_to_customers: bool | None = None
-    is_active: bool | None = None
+    warning_minutes: StrictInt | None = None
+    warning_percent: StrictInt | None = None
+    is_shown_to_customers: StrictBool | None = None
+    is_active: StrictBool | None = None
     translations: dict[str, dict[str, str]] | None = None
     goals: list[GoalIn] | None = None
 

@@ -9,22 +9,24 @@ ticket row can carry it for the "time remaining" sort.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
-from django.db import IntegrityError, transaction
-from django.db.models import Max, Prefetch, ProtectedError
+from django.db import IntegrityError, models, transaction
+from django.db.models import DateTimeField, Max, OuterRef, Prefetch, ProtectedError, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from deskline.accounts.models import Organization, User
 from deskline.core.admin_site import validate_translations
 from deskline.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from deskline.core.time import now
 from deskline.desks.models import Desk, RequestType, Status
 from deskline.sla import clock
 from deskline.sla.conditions import Signal, clean_conditions
-from deskline.sla.engine import TicketFacts, due_at, step
+from deskline.sla.engine import TicketFacts, advance, due_at, schedule, step
 from deskline.sla.models import NO_DEADLINE, Calendar, Cycle, Goal, Metric
 
 # --- A ticket's cycles --------------------------------------------------------------------
@@ -100,7 +102,12 @@ def sla_plan(
         if result.created is not None:
             plan.to_create.append(result.created)
             latest[metric.pk] = result.created
-    plan.due_at = due_at(list(latest.values())) or NO_DEADLINE
+    # Only the desk's active metrics set a deadline: not one an admin switched off, nor one of
+    # another desk (a ticket moved away from it).
+    active = {metric.pk for metric in metrics}
+    plan.due_at = (
+        due_at([cycle for metric_id, cycle in latest.items() if metric_id in active]) or NO_DEADLINE
+    )
     return plan
 
 
@@ -112,6 +119,77 @@ def sla_save(plan: SlaPlan, *, ticket_id: int) -> None:
         for cycle in plan.to_create:
             cycle.ticket_id = ticket_id
         Cycle.objects.bulk_create(plan.to_create)
+
+
+def _ticket_model() -> type[models.Model]:
+    # `sla` sits below `tickets` in the layers, so it never imports the Ticket model; it reaches
+    # the rows through the cycles' foreign key (as `Cycle` itself names "tickets.Ticket").
+    return Cycle._meta.get_field("ticket").related_model  # type: ignore[return-value]  # a model, not "self"
+
+
+_CHUNK = 500  # ids per query: SQLite limits the parameters of one statement
+
+
+def _lock_tickets(ticket_ids: Iterable[int]) -> list[int]:
+    """Lock the tickets (in id order, as one ticket action at a time does) and return their ids,
+    so that no ticket action plans on cycles that are being changed under it."""
+    ids = sorted(set(ticket_ids))
+    ticket_model = _ticket_model()
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        list(
+            ticket_model._default_manager.select_for_update()
+            .filter(pk__in=chunk)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+    return ids
+
+
+def tickets_due_refresh(ticket_ids: Iterable[int]) -> None:
+    """Recompute the tickets' `sla_due_at` from their cycles, as `sla_plan` would: the earliest
+    breach of a running, unpaused cycle of an active metric of the ticket's desk."""
+    ids = sorted(set(ticket_ids))
+    ticket_model = _ticket_model()
+    earliest = (
+        Cycle.objects.filter(
+            ticket_id=OuterRef("pk"),
+            stopped_at__isnull=True,
+            is_paused=False,
+            breach_at__isnull=False,
+            metric__is_active=True,
+            metric__desk_id=OuterRef("desk_id"),
+        )
+        .order_by("breach_at")
+        .values("breach_at")[:1]
+    )
+    deadline = Coalesce(
+        Subquery(earliest, output_field=DateTimeField()),
+        Value(NO_DEADLINE, output_field=DateTimeField()),
+    )
+    for start in range(0, len(ids), _CHUNK):
+        ticket_model._default_manager.filter(pk__in=ids[start : start + _CHUNK]).update(
+            sla_due_at=deadline
+        )
+
+
+def _running_cycles(**filters: Any) -> list[Cycle]:
+    return list(
+        Cycle.objects.filter(stopped_at__isnull=True, **filters)
+        .select_related("metric", "calendar")
+        .order_by("pk")
+    )
+
+
+def _reschedule(cycles: Sequence[Cycle]) -> None:
+    """Set again when the running cycles warn and breach (their metric's warning or their
+    calendar changed); a switched-off metric's cycles are left for the worker to skip."""
+    for cycle in cycles:
+        schedule(cycle, cycle.metric)
+        if not cycle.metric.is_active:
+            cycle.warn_at = None
+            cycle.next_alert_at = None
+    Cycle.objects.bulk_update(cycles, _CYCLE_COLUMNS, batch_size=_CHUNK)
 
 
 def ticket_cycles(ticket_id: int) -> list[Cycle]:
@@ -134,6 +212,16 @@ CALENDAR_MESSAGES = {
     "invalid_date": _("Give dates as YYYY-MM-DD."),
     "invalid_spec": _("This is not a calendar."),
 }
+GOAL_MESSAGES = {
+    "unreachable_target": _(
+        "On this calendar the target would take more than 50 years; shorten it or choose a "
+        "calendar with more working hours."
+    ),
+    "calendar_goals_unreachable": _(
+        "Goals using this calendar would take more than 50 years with these working hours; "
+        "shorten them or give the calendar more working hours."
+    ),
+}
 # The spec's keys (clock_spec.KEYS) and the Calendar attributes they are stored in.
 CALENDAR_FIELDS = {
     "tz": "time_zone",
@@ -150,6 +238,13 @@ MAX_ROW_ID = 2**63 - 1
 # What a PositiveIntegerField holds on every database.
 MAX_POSITIVE_INTEGER = 2**31 - 1
 MAX_TARGET_MINUTES = 10 * 365 * 24 * 60
+# A goal must be reachable within this many years of its calendar's usual weeks: the clock
+# counts up to the year 9998 (a ticket raised under a goal beyond it failed), and even
+# generous holidays leave far more than a year's worth of working time in fifty years.
+MAX_GOAL_YEARS = 50
+# How deep JSON values may nest: a calendar spec needs four levels; a deeper value would only
+# exhaust the recursion of whatever reads it.
+MAX_JSON_DEPTH = 10
 
 
 def require_sla_admin(actor: User) -> None:
@@ -172,13 +267,38 @@ def _row_id(value: Any) -> int | None:
 
 
 def _has_null_character(value: Any) -> bool:
-    """Whether a NUL character hides in text or JSON: PostgreSQL can store neither."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, Mapping):
-        return any(_has_null_character(k) or _has_null_character(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(_has_null_character(item) for item in value)
+    """Whether a NUL character hides in text or JSON: PostgreSQL can store neither.
+
+    Walked without recursion: a value nested a few hundred levels deep is bad input, not a 500.
+    """
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, Mapping):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list | tuple):
+            pending.extend(item)
+    return False
+
+
+def is_nested_deeper_than(value: Any, depth: int = MAX_JSON_DEPTH) -> bool:
+    """Whether JSON `value` has lists or objects nested more than `depth` levels deep."""
+    pending = [(value, 1)]
+    while pending:
+        item, level = pending.pop()
+        if isinstance(item, Mapping):
+            children: Any = item.values()
+        elif isinstance(item, list | tuple):
+            children = item
+        else:
+            continue
+        if level > depth:
+            return True
+        pending.extend((child, level + 1) for child in children)
     return False
 
 
@@ -261,8 +381,39 @@ def calendar_clean(*, data: Mapping[str, Any], calendar: Calendar | None = None)
         elif not isinstance(value, kind):
             message = CALENDAR_MESSAGES[code]
             raise ValidationFailed(message, code=f"calendar_{code}", fields={json_field: [message]})
-    calendar_validate(row.spec())
+    pure = calendar_validate(row.spec())
+    if row.is_always:
+        # A 24x7 calendar ignores the rest of its spec, but keeps it (shown, exported, and
+        # counted on again once it is switched off): it must be a calendar too.
+        kept = row.spec() | {"always": False}
+        if not row.hours:
+            kept["hours"] = {"0": [["00:00", "24:00"]]}
+        calendar_validate(kept)
+    if row.pk is not None:
+        # Nor may a calendar in use shrink under its goals, or under a running clock's target.
+        limit = _reachable_minutes(pure)
+        too_long = Cycle.objects.filter(
+            calendar_id=row.pk, stopped_at__isnull=True, target_seconds__gt=limit * 60
+        )
+        if (
+            Goal.objects.filter(calendar_id=row.pk, target_minutes__gt=limit).exists()
+            or too_long.exists()
+        ):
+            message = GOAL_MESSAGES["calendar_goals_unreachable"]
+            raise ValidationFailed(
+                message, code="calendar_goals_unreachable", fields={"hours": [message]}
+            )
     return row
+
+
+def _reachable_minutes(calendar: clock.Calendar) -> int:
+    """The longest target (business minutes) a goal may have on `calendar`: MAX_GOAL_YEARS of
+    its usual working weeks."""
+    if calendar.always:
+        weekly = 7 * 24 * 60
+    else:
+        weekly = sum(end - start for day in calendar.hours for start, end in day)
+    return weekly * 52 * MAX_GOAL_YEARS
 
 
 def calendar_save(
@@ -273,7 +424,22 @@ def calendar_save(
     row = calendar_clean(data=data, calendar=calendar)
     try:
         with transaction.atomic():
+            running: list[Cycle] = []
+            if row.pk is not None:
+                # The running clocks counted on the calendar as it was until now: count that
+                # time in first, then set their deadlines on the calendar as it is from now on.
+                ticket_ids = Cycle.objects.filter(calendar_id=row.pk, stopped_at__isnull=True)
+                _lock_tickets(ticket_ids.values_list("ticket_id", flat=True))
+                running = _running_cycles(calendar_id=row.pk)
+                at = now()
+                for cycle in running:
+                    advance(cycle, at)
             row.save()
+            if running:
+                for cycle in running:
+                    cycle.calendar = row
+                _reschedule(running)
+                tickets_due_refresh(cycle.ticket_id for cycle in running)
     except IntegrityError:  # another admin saved the same name a moment ago
         message = _("Another calendar has this name.")
         raise ValidationFailed(message, code="duplicate_name", fields={"name": [message]}) from None
@@ -368,6 +534,10 @@ def goal_validate(*, desk: Desk, index: int, data: Any) -> Goal:
         found = Calendar.objects.filter(pk=calendar_id).first() if calendar_id else None
     if found is None:
         raise _fail(f"{prefix}.calendar", _("There is no such calendar."), "unknown_calendar")
+    if target > _reachable_minutes(found.clock()):
+        raise _fail(
+            f"{prefix}.target_minutes", GOAL_MESSAGES["unreachable_target"], "invalid_target"
+        )
     goal.calendar = found
     request_type = data.get("request_type")
     if request_type is not None and request_type != "":
@@ -497,7 +667,9 @@ def metric_save(
 ) -> Metric:
     """Create a metric of `desk` or change `metric`; `goals`, when given, replace its goals.
 
-    Running cycles keep their goal until the next change of their ticket re-matches it.
+    Running cycles keep their goal until the next change of their ticket re-matches it, but
+    warn by the metric's new threshold at once; a metric switched off no longer sets its
+    tickets' deadlines nor warns or breaches, and one switched on again does.
     """
     require_sla_admin(actor)
     if metric is not None and metric.desk_id != desk.pk:
@@ -524,6 +696,14 @@ def metric_save(
                 for goal in cleaned_goals:
                     goal.metric = row
                 Goal.objects.bulk_create(cleaned_goals)
+            if metric is not None:
+                ticket_ids = Cycle.objects.filter(metric=row, stopped_at__isnull=True)
+                _lock_tickets(ticket_ids.values_list("ticket_id", flat=True))
+                running = _running_cycles(metric=row)
+                for cycle in running:
+                    cycle.metric = row  # its new warning threshold and whether it is active
+                _reschedule(running)
+                tickets_due_refresh(cycle.ticket_id for cycle in running)
     except IntegrityError:  # another admin saved a metric of this name a moment ago
         raise _fail(
             "name", _("This desk already has a metric with this name."), "duplicate_name"
@@ -532,6 +712,11 @@ def metric_save(
 
 
 def metric_delete(*, actor: User, metric: Metric) -> None:
-    """Delete a metric with its goals and every ticket's cycles of it."""
+    """Delete a metric with its goals and every ticket's cycles of it; the tickets whose clock
+    of it ran get their deadline from their other metrics."""
     require_sla_admin(actor)
-    metric.delete()
+    with transaction.atomic():
+        running = Cycle.objects.filter(metric=metric, stopped_at__isnull=True)
+        ticket_ids = _lock_tickets(running.values_list("ticket_id", flat=True))
+        metric.delete()
+        tickets_due_refresh(ticket_ids)

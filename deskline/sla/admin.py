@@ -8,11 +8,13 @@ save what the API would refuse; the rows are then written by the actions themsel
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.db.models import Count, QuerySet
+from django.forms.fields import InvalidJSONInput
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext
@@ -23,12 +25,14 @@ from deskline.core.errors import ValidationFailed
 from deskline.sla.actions import (
     CALENDAR_ATTRIBUTES,
     GOAL_ATTRIBUTES,
+    MAX_JSON_DEPTH,
     METRIC_ATTRIBUTES,
     PRIORITIES,
     calendar_clean,
     calendar_delete,
     calendar_save,
     goal_validate,
+    is_nested_deeper_than,
     metric_delete,
     metric_save,
     metric_validate,
@@ -39,6 +43,40 @@ from deskline.sla.conditions import (
     EVENTS_WITHOUT_VALUE,
 )
 from deskline.sla.models import Calendar, Goal, Metric
+
+
+class BoundedJSONField(forms.JSONField):
+    """Django's JSON box, where JSON nested too deeply or a number with too many digits is
+    invalid input like any other malformed JSON, not a 500 (Python's parser raises
+    RecursionError and ValueError for those, which Django's field lets through)."""
+
+    def _load(self, text: str) -> Any:
+        """The JSON of `text`; ValueError when it cannot be, or is nested too deeply."""
+        try:
+            value = json.loads(text, cls=self.decoder)
+        except RecursionError:
+            raise ValueError("nested too deeply") from None
+        if is_nested_deeper_than(value, MAX_JSON_DEPTH):
+            raise ValueError("nested too deeply")
+        return value
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str) and not self.disabled and value not in self.empty_values:
+            try:
+                self._load(value)
+            except ValueError:  # json.JSONDecodeError is one too
+                raise forms.ValidationError(
+                    self.error_messages["invalid"], code="invalid", params={"value": value}
+                ) from None
+        return super().to_python(value)
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        if isinstance(data, str) and not self.disabled:
+            try:
+                self._load(data)
+            except ValueError:  # shown again as typed, with the error
+                return InvalidJSONInput(data)
+        return super().bound_data(data, initial)
 
 
 def _add_errors(form: forms.BaseForm, error: ValidationFailed, prefix: str = "") -> None:
@@ -59,6 +97,7 @@ class CalendarForm(forms.ModelForm[Calendar]):
     class Meta:
         model = Calendar
         fields = CALENDAR_ATTRIBUTES
+        field_classes = dict.fromkeys(("hours", "holidays", "workdays"), BoundedJSONField)
         widgets = {
             "hours": forms.Textarea(attrs={"rows": 4, "cols": 60}),
             "holidays": forms.Textarea(attrs={"rows": 2, "cols": 60}),
@@ -180,6 +219,9 @@ class MetricForm(TranslationsFormMixin):
     class Meta:
         model = Metric
         fields = ("desk", *METRIC_ATTRIBUTES)
+        field_classes = dict.fromkeys(
+            ("start_on", "pause_on", "stop_on", "translations"), BoundedJSONField
+        )
         widgets = {
             "start_on": forms.Textarea(attrs={"rows": 2, "cols": 60}),
             "pause_on": forms.Textarea(attrs={"rows": 2, "cols": 60}),

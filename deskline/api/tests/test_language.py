@@ -66,3 +66,22 @@ def test_an_api_error_is_in_english_by_default():
     client = ApiClient(make_user())
     response = client.get("/tickets/NOPE-1")
     assert response.json()["message"] == "There is no ticket with this key."
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/tickets?limit=" + "9" * 5000, "limit"),  # more digits than Python parses
+        ("/sla/calendars/" + "9" * 5000, "calendar_id"),
+    ],
+)
+def test_a_number_too_long_to_read_is_refused_in_chinese(path: str, field: str):
+    client = ApiClient(make_user(locale=Locale.SIMPLIFIED_CHINESE))
+
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid_input"
+    assert body["fields"] == {field: ["请输入整数。"]}

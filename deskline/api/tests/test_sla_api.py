@@ -13,9 +13,10 @@ import pytest
 import time_machine
 from django.test import Client
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from deskline.accounts.models import Locale, Role, User
-from deskline.sla.actions import CALENDAR_MESSAGES
+from deskline.sla.actions import CALENDAR_MESSAGES, GOAL_MESSAGES
 from deskline.sla.models import Calendar, Cycle, Goal, Metric
 from deskline.testing.factories import ApiClient, make_ticket, make_user
 from deskline.testing.scenario import Helpdesk
@@ -566,6 +567,79 @@ def test_a_calendar_body_that_is_not_an_object_is_refused(helpdesk: Helpdesk, as
     assert sla_rows() == before
 
 
+@pytest.mark.parametrize(
+    ("body", "code", "field"),
+    [
+        ({"country": "ABCDEFGHIJKL"}, "calendar_unknown_country", "country"),
+        ({"country": "XX"}, "calendar_unknown_country", "country"),
+        ({"country": "DE", "subdivision": "X" * 40}, "calendar_unknown_subdivision", "subdivision"),
+        ({"holidays": [None]}, "calendar_invalid_date", "holidays"),
+        ({"workdays": ["someday"]}, "calendar_invalid_date", "workdays"),
+        ({"hours": {"0": "all day"}}, "calendar_invalid_hours", "hours"),
+        (
+            {"spec": {"tz": "UTC", "always": True, "country": "X" * 30}},
+            "calendar_unknown_country",
+            "spec.country",
+        ),
+        (
+            {"spec": {"tz": "UTC", "always": True, "holidays": [None]}},
+            "calendar_invalid_date",
+            "spec.holidays",
+        ),
+    ],
+)
+def test_a_24x7_calendar_keeps_only_what_it_could_count_on_later(
+    helpdesk: Helpdesk, as_desk_admin, shanghai_office: Calendar, body, code, field
+):
+    # What a 24x7 calendar ignores comes back when it is switched off, and is shown and
+    # exported meanwhile; PostgreSQL refused a long country with a 500.
+    before = sla_rows()
+
+    always: dict[str, Any] = {"name": "Always"}
+    if "spec" not in body:
+        always["is_always"] = True
+    created = as_desk_admin.post("/sla/calendars", always | body)
+    changed = as_desk_admin.patch(
+        f"/sla/calendars/{shanghai_office.pk}",
+        body if "spec" in body else {"is_always": True} | body,
+    )
+
+    refused(created, 400, code, field)
+    refused(changed, 400, code, field)
+    assert sla_rows() == before
+    kept = as_desk_admin.post(
+        "/sla/calendars", {"name": "Always", "is_always": True, "hours": WEEKDAYS_9_TO_6}
+    )
+    assert kept.status_code == 201, kept.content
+
+
+@pytest.mark.parametrize("depth", [40, 500, 900, 980])
+@pytest.mark.parametrize("field", ["hours", "holidays", "workdays", "spec"])
+def test_json_nested_too_deeply_is_refused(
+    helpdesk: Helpdesk, as_desk_admin, shanghai_office: Calendar, depth, field
+):
+    nested = "[" * depth + "]" * depth
+    value = {"hours": f'{{"0": {nested}}}', "spec": f'{{"tz": "UTC", "hours": {nested}}}'}.get(
+        field, nested
+    )
+    raw = f'{{"name": "Deep", "{field}": {value}}}'
+    before = sla_rows()
+
+    created = as_desk_admin.post("/sla/calendars", raw=raw, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    changed = as_desk_admin.patch(
+        f"/sla/calendars/{shanghai_office.pk}", raw=raw, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+
+    for response in (created, changed):
+        assert response.status_code == 400, response.content
+        body = response.json()
+        assert body["code"] in {"invalid_input", "malformed_json"}, body
+        messages = [body["message"]] + [m for ms in body["fields"].values() for m in ms]
+        for message in messages:
+            assert "\u4e00" <= message[0] <= "\u9fff", body  # in Chinese
+    assert sla_rows() == before
+
+
 def test_a_desk_admin_deletes_an_unused_calendar(
     helpdesk: Helpdesk, as_desk_admin, shanghai_office: Calendar
 ):
@@ -956,6 +1030,103 @@ def test_a_bad_policy_is_refused_and_nothing_is_written(
     if change and change != {"warning_minutes": 10}:  # first response already warns by minutes
         refused(as_desk_admin.patch(f"/sla/policies/{first.pk}", change), 400, code, field)
     assert sla_rows() == before
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"goals": [_goal(calendar=True)]}, "goals.0.calendar"),
+        ({"goals": [_goal(request_type=True)]}, "goals.0.request_type"),
+        ({"goals": [_goal(organization=True)]}, "goals.0.organization"),
+        ({"goals": [_goal(target_minutes=True)]}, "goals.0.target_minutes"),
+        ({"goals": [_goal(target_minutes="60")]}, "goals.0.target_minutes"),
+        ({"goals": [_goal(target_minutes=1e30)]}, "goals.0.target_minutes"),
+        ({"position": True}, "position"),
+        ({"position": 2.0}, "position"),
+        ({"warning_percent": True}, "warning_percent"),
+        ({"warning_minutes": "10", "warning_percent": None}, "warning_minutes"),
+        ({"is_active": "yes"}, "is_active"),
+        ({"is_shown_to_customers": 1}, "is_shown_to_customers"),
+    ],
+)
+def test_a_value_of_the_wrong_json_type_is_not_taken_for_another(
+    helpdesk: Helpdesk, as_desk_admin, shanghai_office: Calendar, policies, overrides, field
+):
+    # `true` was calendar #1, "60" sixty minutes and "yes" true; 1e30 answered in English.
+    first, _resolution = policies
+    before = sla_rows()
+    chinese = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+
+    created = as_desk_admin.post(
+        "/sla/policies", first_response("Shanghai office") | overrides, **chinese
+    )
+    changed = as_desk_admin.patch(f"/sla/policies/{first.pk}", overrides, **chinese)
+
+    for response in (created, changed):
+        body = refused(response, 400, "invalid_input", field)
+        with translation.override("zh-hans"):
+            known = {str(_(text)) for text in ("Enter a whole number.", "Enter text.",
+                                               "Enter true or false.")}  # fmt: skip
+        assert set(body["fields"][field]) <= known, body
+    assert sla_rows() == before
+
+
+@pytest.mark.parametrize("value", [True, "yes", 1])
+def test_a_calendar_flag_must_be_true_or_false(
+    helpdesk: Helpdesk, as_desk_admin, shanghai_office: Calendar, value
+):
+    before = sla_rows()
+
+    response = as_desk_admin.post("/sla/calendars", {"name": "Flag", "is_always": value})
+
+    if value is True:
+        assert response.status_code == 201, response.content
+    else:
+        refused(response, 400, "invalid_input", "is_always")
+        assert sla_rows() == before
+
+
+def test_a_goal_its_calendar_could_not_reach_is_refused(
+    helpdesk: Helpdesk, as_desk_admin, shanghai_office: Calendar, policies
+):
+    # One working minute a week: ten years of business minutes would end after the year 9998,
+    # and raising a ticket then failed with a 500.
+    first, _resolution = policies
+    tiny = make_calendar("One minute a week", hours={"0": [["09:00", "09:01"]]}, country="")
+    huge = {"goals": [{"target_minutes": 10 * 365 * 24 * 60, "calendar": tiny.pk}]}
+    before = sla_rows()
+
+    created = as_desk_admin.post(
+        "/sla/policies", first_response(tiny.pk) | huge, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    changed = as_desk_admin.patch(f"/sla/policies/{first.pk}", huge)
+
+    body = refused(created, 400, "invalid_target", "goals.0.target_minutes")
+    with translation.override("zh-hans"):
+        assert body["message"] == str(GOAL_MESSAGES["unreachable_target"])
+    assert body["message"].startswith("按此日历")
+    refused(changed, 400, "invalid_target", "goals.0.target_minutes")
+    assert sla_rows() == before
+
+    # Ten years fit in office hours, but then the office calendar may not shrink under them.
+    office = {"target_minutes": 10 * 365 * 24 * 60, "calendar": shanghai_office.pk}
+    assert as_desk_admin.patch(f"/sla/policies/{first.pk}", {"goals": [office]}).status_code == 200
+    before = sla_rows()
+    shrunk = as_desk_admin.patch(
+        f"/sla/calendars/{shanghai_office.pk}",
+        {"hours": {"0": [["09:00", "09:01"]]}, "country": None},
+    )
+    refused(shrunk, 400, "calendar_goals_unreachable", "hours")
+    assert sla_rows() == before
+    reachable = as_desk_admin.patch(
+        f"/sla/policies/{first.pk}",
+        {"goals": [{"target_minutes": 60, "calendar": tiny.pk}]},
+    )
+    assert reachable.status_code == 200, reachable.content
+    ticket = make_ticket(
+        desk=helpdesk.it, reporter=helpdesk.alice, request_type=helpdesk.password_reset
+    )
+    assert ApiClient(helpdesk.li).get(f"/tickets/{ticket.key}/sla").status_code == 200
 
 
 @pytest.mark.parametrize("raw", ["{", '{"desk": "IT",}', "[]", "\x00", '{"goals": [{]}'])

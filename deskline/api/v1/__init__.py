@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
@@ -75,7 +76,9 @@ def _message_for(item: dict[str, Any]) -> str:
         "string_too_long": _("The text is too long."),
         "int_type": _("Enter a whole number."),
         "int_parsing": _("Enter a whole number."),
+        "int_parsing_size": _("Enter a whole number."),
         "int_from_float": _("Enter a whole number."),
+        "finite_number": _("Enter a whole number."),
         "bool_type": _("Enter true or false."),
         "bool_parsing": _("Enter true or false."),
         "list_type": _("Enter a list."),
@@ -88,7 +91,12 @@ def _message_for(item: dict[str, Any]) -> str:
         ),
         "datetime_type": _("Enter a date and time in ISO 8601, e.g. 2026-01-31T09:00:00Z."),
     }
-    return known.get(kind) or str(item.get("msg", _("This value is not valid.")))
+    if kind in known:
+        return str(known[kind])
+    # pydantic says what else is wrong in English only: other languages get the general words.
+    if (translation.get_language() or "en").startswith("en"):
+        return str(item.get("msg") or _("This value is not valid."))
+    return str(_("This value is not valid."))
 
 
 @api.exception_handler(ValidationError)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from deskline.accounts.models import Role, User
-from deskline.sla.actions import CALENDAR_MESSAGES
+from deskline.sla.actions import CALENDAR_MESSAGES, GOAL_MESSAGES
 from deskline.sla.models import Calendar, Cycle, Goal, Metric
 from deskline.testing.admin_forms import form_data, signed_in
 from deskline.testing.factories import make_ticket, make_user
@@ -206,6 +206,48 @@ def test_a_24x7_calendar_ignores_hours_but_not_their_shape(
     assert not Calendar.objects.filter(name="Never").exists()
 
 
+def test_a_24x7_calendar_still_needs_a_country_the_holidays_package_knows(
+    as_desk_admin: Client, helpdesk: Helpdesk
+):
+    before = sla_rows()
+
+    response = as_desk_admin.post(
+        reverse("admin:sla_calendar_add"),
+        calendar_form(as_desk_admin, name="Always", is_always="on", country="XX"),
+    )
+
+    assert response.status_code == 200
+    assert field_errors(response, "country") == [str(CALENDAR_MESSAGES["unknown_country"])]
+    assert sla_rows() == before
+
+
+NESTED = "[" * 600 + "]" * 600
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"hours": '{"0": ' + NESTED + "}"},
+        {"hours": "[" * 5000 + "]" * 5000},
+        {"holidays": "[" * 100_000 + "]" * 100_000},
+        {"hours": '{"0": ' + "9" * 5000 + "}"},  # more digits than Python converts
+    ],
+)
+def test_json_too_deep_or_too_long_a_number_is_refused_not_a_500(
+    as_desk_admin: Client, helpdesk: Helpdesk, values
+):
+    before = sla_rows()
+
+    response = as_desk_admin.post(
+        reverse("admin:sla_calendar_add"), calendar_form(as_desk_admin, **values)
+    )
+
+    assert response.status_code == 200
+    (field,) = values
+    assert field_errors(response, field) == ["Enter a valid JSON."]
+    assert sla_rows() == before
+
+
 def test_a_calendar_in_use_cannot_be_deleted(
     as_desk_admin: Client, helpdesk: Helpdesk, shanghai_office: Calendar
 ):
@@ -381,6 +423,47 @@ def test_a_bad_goal_is_refused_with_the_message_and_nothing_is_saved(
     errors = goal_errors(response, 0)
     assert field in errors, errors_of(response)
     assert message in " ".join(errors[field])
+    assert sla_rows() == before
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"start_on": NESTED},
+        {"translations": '{"zh-hans": ' + NESTED + "}"},
+        {"pause_on": "[" + "9" * 5000 + "]"},
+    ],
+)
+def test_a_metric_with_json_too_deep_is_refused_not_a_500(
+    as_desk_admin: Client, helpdesk: Helpdesk, shanghai_office: Calendar, values
+):
+    before = sla_rows()
+    data = metric_form(as_desk_admin, helpdesk, shanghai_office) | values
+
+    response = as_desk_admin.post(reverse("admin:sla_metric_add"), data)
+
+    assert response.status_code == 200
+    (field,) = values
+    assert field_errors(response, field) == ["Enter a valid JSON."], errors_of(response)
+    assert sla_rows() == before
+
+
+def test_a_goal_its_calendar_could_not_reach_is_refused(
+    as_desk_admin: Client, helpdesk: Helpdesk, shanghai_office: Calendar
+):
+    tiny = make_calendar("One minute a week", hours={"0": [["09:00", "09:01"]]}, country="")
+    before = sla_rows()
+    data = metric_form(as_desk_admin, helpdesk, shanghai_office) | {
+        "goals-0-calendar": str(tiny.pk),
+        "goals-0-target_minutes": str(10 * 365 * 24 * 60),
+    }
+
+    response = as_desk_admin.post(reverse("admin:sla_metric_add"), data)
+
+    assert response.status_code == 200
+    assert goal_errors(response, 0)["target_minutes"] == [
+        str(GOAL_MESSAGES["unreachable_target"])
+    ], errors_of(response)
     assert sla_rows() == before
 
 
