@@ -238,6 +238,8 @@ MAX_ROW_ID = 2**63 - 1
 # What a PositiveIntegerField holds on every database.
 MAX_POSITIVE_INTEGER = 2**31 - 1
 MAX_TARGET_MINUTES = 10 * 365 * 24 * 60
+# The longest calendar or metric name (their columns' max_length): a longer one is refused.
+NAME_MAX = 100
 # A goal must be reachable within this many years of its calendar's usual weeks: the clock
 # counts up to the year 9998 (a ticket raised under a goal beyond it failed), and even
 # generous holidays leave far more than a year's worth of working time in fifty years.
@@ -302,6 +304,17 @@ def is_nested_deeper_than(value: Any, depth: int = MAX_JSON_DEPTH) -> bool:
     return False
 
 
+def _refuse_unknown_fields(data: Mapping[str, Any], allowed: Sequence[str]) -> None:
+    """ValidationFailed (`unknown_fields`, one error per key) when `data` has keys not `allowed`."""
+    unknown = sorted(str(key) for key in set(data) - set(allowed))
+    if unknown:
+        raise ValidationFailed(
+            _("These cannot be changed here: %(names)s") % {"names": ", ".join(unknown)},
+            code="unknown_fields",
+            fields={name: [_("This cannot be changed.")] for name in unknown},
+        )
+
+
 def _refuse_null_characters(data: Mapping[str, Any], prefix: str = "") -> None:
     for name, value in data.items():
         if _has_null_character(name) or _has_null_character(value):
@@ -334,13 +347,7 @@ def calendar_clean(*, data: Mapping[str, Any], calendar: Calendar | None = None)
     ValidationFailed per field (the Calendar's attributes) when it is not a calendar every
     screen can show and the clock can count on; the configuration screens check a form with it.
     """
-    unknown = sorted(set(data) - set(CALENDAR_ATTRIBUTES))
-    if unknown:
-        raise ValidationFailed(
-            _("These cannot be changed here: %(names)s") % {"names": ", ".join(unknown)},
-            code="unknown_fields",
-            fields={name: [_("This cannot be changed.")] for name in unknown},
-        )
+    _refuse_unknown_fields(data, CALENDAR_ATTRIBUTES)
     _refuse_null_characters(data)
     row = calendar or Calendar()
     for name, value in data.items():
@@ -350,7 +357,10 @@ def calendar_clean(*, data: Mapping[str, Any], calendar: Calendar | None = None)
         raise ValidationFailed(
             _("Give the calendar a name."), code="name_required", fields={"name": [_("Required.")]}
         )
-    row.name = name[:100]
+    if len(name) > NAME_MAX:
+        message = _("Enter a shorter text.")
+        raise ValidationFailed(message, code="name_too_long", fields={"name": [message]})
+    row.name = name
     if Calendar.objects.filter(name=row.name).exclude(pk=row.pk).exists():
         message = _("Another calendar has this name.")
         raise ValidationFailed(message, code="duplicate_name", fields={"name": [message]})
@@ -600,13 +610,7 @@ def metric_validate(
     no start or stop condition, a name the desk already uses...). Nothing is written and
     `metric` is not changed: the configuration screens check a form with this too.
     """
-    unknown = sorted(str(key) for key in set(data) - set(METRIC_ATTRIBUTES))
-    if unknown:
-        raise ValidationFailed(
-            _("These cannot be changed here: %(names)s") % {"names": ", ".join(unknown)},
-            code="unknown_fields",
-            fields={name: [_("This cannot be changed.")] for name in unknown},
-        )
+    _refuse_unknown_fields(data, METRIC_ATTRIBUTES)
     _refuse_null_characters(data)
     status_keys = list(Status.objects.filter(desk=desk).values_list("key", flat=True))
     cleaned: dict[str, Any] = {}
@@ -640,7 +644,9 @@ def metric_validate(
         elif name == "name":
             if not isinstance(value, str) or not value.strip():
                 raise _fail(name, _("Give the metric a name."), "name_required")
-            value = value.strip()[:100]
+            value = value.strip()
+            if len(value) > NAME_MAX:
+                raise _fail(name, _("Enter a shorter text."), "name_too_long")
         cleaned[name] = value
     current = metric or Metric(desk=desk)
     after = {name: getattr(current, name) for name in METRIC_ATTRIBUTES} | cleaned

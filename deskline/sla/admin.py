@@ -13,6 +13,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.forms.fields import InvalidJSONInput
 from django.forms.models import BaseInlineFormSet
@@ -42,7 +43,7 @@ from deskline.sla.conditions import (
     EVENTS_WITH_STATUS,
     EVENTS_WITHOUT_VALUE,
 )
-from deskline.sla.models import Calendar, Goal, Metric
+from deskline.sla.models import Calendar, Cycle, Goal, Metric
 
 
 class BoundedJSONField(forms.JSONField):
@@ -256,12 +257,19 @@ class MetricForm(TranslationsFormMixin):
         return cleaned
 
 
+def _priority_choices() -> list[tuple[str, Any]]:
+    """The priorities with the tickets' own translated labels ("Critical", ...); `sla` sits
+    below `tickets` in the layers, so the Ticket model is reached through the cycles' key."""
+    ticket = Cycle._meta.get_field("ticket").related_model
+    assert isinstance(ticket, type)  # a model class, not "self"
+    priority = ticket._meta.get_field("priority")
+    assert isinstance(priority, models.Field)
+    labels = dict(priority.choices or ())
+    return [("", _("any")), *((p, labels.get(p, p)) for p in PRIORITIES)]
+
+
 class GoalForm(forms.ModelForm[Goal]):
-    priority = forms.ChoiceField(
-        label=_("priority"),
-        required=False,
-        choices=[("", _("any")), *((p, p) for p in PRIORITIES)],
-    )
+    priority = forms.ChoiceField(label=_("priority"), required=False, choices=_priority_choices)
 
     class Meta:
         model = Goal

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from deskline.sla.conditions import TicketState
 from deskline.sla.engine import TicketFacts, deadline_after, goal_for
@@ -91,7 +92,8 @@ def cycle_view(cycle: Cycle, metric: Metric, at: datetime.datetime) -> CycleView
         breach_at=cycle.breach_at,
         outcome=cycle.outcome or None,
         is_warning=is_warning,
-        calendar_name=cycle.calendar.name if cycle.calendar else "24x7",
+        # A cycle without a calendar counts around the clock.
+        calendar_name=cycle.calendar.name if cycle.calendar else _("24x7"),
     )
 
 

@@ -41,6 +41,7 @@ from deskline.tickets.models import (
     Comment,
     EventKind,
     Label,
+    Notification,
     Priority,
     Ticket,
     TicketEvent,
@@ -663,3 +664,11 @@ def ticket_bulk_change(
         else:
             outcomes.append(BulkOutcome(ticket.key, None))
     return outcomes
+
+
+def notifications_mark_all_read(*, user: User) -> int:
+    """Mark every unread notification of `user` read now; how many were marked."""
+    with transaction.atomic():
+        return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).update(
+            read_at=now()
+        )

@@ -1,7 +1,8 @@
-"""An agent's notifications: how many are unread, a page of them, and marking them read.
+"""An agent's notifications: how many are unread, and a page of them.
 
-The worker (`sla_alerts`) creates them; these are the reads the workspace shows and its one
-write. Every function takes the recipient: nobody reads or marks another person's notifications.
+The worker (`sla_alerts`) creates them and `actions.notifications_mark_all_read` marks them
+read; these are the reads the workspace shows. Every function takes the recipient: nobody
+reads another person's notifications.
 """
 
 from __future__ import annotations
@@ -9,10 +10,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db import transaction
-
 from deskline.accounts.models import User
-from deskline.core.time import now
+from deskline.desks.selectors import served_desk_ids
 from deskline.sla.models import Metric
 from deskline.tickets.models import Notification
 from deskline.tickets.selectors import check_page_limit, decode_cursor, encode_cursor
@@ -23,7 +22,10 @@ UNREAD_CAP = 99
 def unread_notification_count(user: User) -> int:
     """How many of `user`'s notifications are unread, up to UNREAD_CAP + 1 (one query, a
     bounded walk of the partial index of unread notifications)."""
-    unread = Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).order_by()
+    desk_ids = sorted(served_desk_ids(user))
+    unread = Notification.objects.filter(
+        recipient_id=user.pk, read_at__isnull=True, ticket__desk_id__in=desk_ids
+    ).order_by()
     return unread.values("id")[: UNREAD_CAP + 1].count()
 
 
@@ -54,7 +56,11 @@ def notification_page(
     tickets' keys, and the names of its metrics). ValidationFailed for a foreign cursor."""
     check_page_limit(limit)
     notifications = (
-        Notification.objects.filter(recipient_id=user.pk)
+        # Only of the tickets the agent may still open: one who left a desk's team no longer
+        # reads its tickets' summaries here.
+        Notification.objects.filter(
+            recipient_id=user.pk, ticket__desk_id__in=sorted(served_desk_ids(user))
+        )
         .select_related("ticket")
         .only(
             "id",
@@ -113,11 +119,3 @@ def _instant(value: object) -> datetime.datetime | None:
     except ValueError:
         return None
     return instant if instant.tzinfo is not None else None
-
-
-def notifications_mark_all_read(*, user: User) -> int:
-    """Mark every unread notification of `user` read now; how many were marked."""
-    with transaction.atomic():
-        return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).update(
-            read_at=now()
-        )

@@ -42,12 +42,17 @@ def plan_for_new_ticket(
     """The cycles a ticket about to be created starts with (before it has an id)."""
     facts = ticket_facts(ticket, status)
     facts.labels = lambda: frozenset(labels)
-    signals = [
+    signals = creation_signals(status)
+    return sla_plan(desk_id=ticket.desk_id, ticket_id=None, facts=facts, signals=signals, at=at)
+
+
+def creation_signals(status: Status) -> list[Signal]:
+    """The signals of a ticket created in `status`."""
+    return [
         Signal("created"),
         Signal("status_entered", status.key),
         Signal("category_entered", status.category),
     ]
-    return sla_plan(desk_id=ticket.desk_id, ticket_id=None, facts=facts, signals=signals, at=at)
 
 
 def sla_record(
@@ -74,12 +79,7 @@ def _replayed_signals(
 ) -> list[Signal]:
     """The signals one audit event stood for, updating `state` (status, priority) as it goes."""
     if event.kind == EventKind.CREATED:
-        status = state["status"]
-        return [
-            Signal("created"),
-            Signal("status_entered", status.key),
-            Signal("category_entered", status.category),
-        ]
+        return creation_signals(state["status"])
     if event.kind == EventKind.TRANSITIONED:
         old, new = statuses.get(str(event.old_value)), statuses.get(str(event.new_value))
         if old is None or new is None:
@@ -108,6 +108,14 @@ def sla_rebuild(ticket: Ticket, *, announce_past: bool = False) -> None:
     old tickets does not flood the agents with notifications of the past; those the worker
     already announced stay announced.
     """
+    with transaction.atomic():
+        # Lock the ticket as its actions and the worker do, before reading what was announced:
+        # an announcement claimed between that read and the rewrite would be lost and made again.
+        list(Ticket.objects.select_for_update().filter(pk=ticket.pk).values_list("pk", flat=True))
+        _rebuild(ticket, announce_past=announce_past)
+
+
+def _rebuild(ticket: Ticket, *, announce_past: bool) -> None:
     at_now = now()
     metrics = desk_metrics(ticket.desk_id)
     statuses = {status.key: status for status in Status.objects.filter(desk_id=ticket.desk_id)}
@@ -167,8 +175,7 @@ def sla_rebuild(ticket: Ticket, *, announce_past: bool = False) -> None:
                 cycle.breach_notified_at = cycle.breach_at
                 cycle.warned_at = cycle.warned_at or cycle.breach_at
             cycle.next_alert_at = next_alert(cycle)
-    with transaction.atomic():
-        Cycle.objects.filter(ticket_id=ticket.pk).delete()
-        Cycle.objects.bulk_create(cycles)
-        ticket.sla_due_at = due_at(list(latest.values())) or NO_DEADLINE
-        Ticket.objects.filter(pk=ticket.pk).update(sla_due_at=ticket.sla_due_at)
+    Cycle.objects.filter(ticket_id=ticket.pk).delete()
+    Cycle.objects.bulk_create(cycles)
+    ticket.sla_due_at = due_at(list(latest.values())) or NO_DEADLINE
+    Ticket.objects.filter(pk=ticket.pk).update(sla_due_at=ticket.sla_due_at)

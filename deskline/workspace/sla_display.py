@@ -15,6 +15,11 @@ from deskline.sla.queue import BREACHED, WARNING
 from deskline.sla.selectors import CycleView, MetricView
 
 
+def state_colour(state: str | None) -> str:
+    """The colour class of an SLA state: amber while warning, red once breached, else none."""
+    return {BREACHED: "sla-breached", WARNING: "sla-warning"}.get(state or "", "")
+
+
 @dataclass(frozen=True)
 class EarlierCycle:
     number: int
@@ -38,11 +43,7 @@ class PanelRow:
     @property
     def colour(self) -> str:
         """The row's colour class: amber while warning, red once breached."""
-        if self.state == BREACHED:
-            return "sla-breached"
-        if self.state == WARNING:
-            return "sla-warning"
-        return ""
+        return state_colour(self.state)
 
 
 def panel_rows(metrics: list[MetricView]) -> list[PanelRow]:
@@ -87,7 +88,7 @@ class DueCell:
 def due_cell(due_at: datetime.datetime, state: str | None, at: datetime.datetime) -> DueCell:
     """ "due in 35m" or "breached 1h 20m ago", by the wall clock from `at` to the ticket's
     nearest deadline; blank without one. `state` is the ticket's from `queue_sla_states`."""
-    colour = {BREACHED: "sla-breached", WARNING: "sla-warning"}.get(state or "", "")
+    colour = state_colour(state)
     if due_at >= NO_DEADLINE:
         # No running deadline, but a paused cycle may have breached before it paused.
         return DueCell(_("breached") if state == BREACHED else "", colour, None)

@@ -26,11 +26,9 @@ from deskline.sla.models import Goal
 from deskline.sla.selectors import GoalPreview
 from deskline.sla.selectors import sla_preview as preview_goals
 from deskline.tickets import queues
+from deskline.tickets.actions import notifications_mark_all_read
 from deskline.tickets.models import Priority
-from deskline.tickets.notifications import (
-    notification_page,
-    notifications_mark_all_read,
-)
+from deskline.tickets.notifications import notification_page
 from deskline.workspace.views import agent, agent_required, positive_id, sidebar_context
 
 # A longer name than any organization may have names none: refused before the query.

@@ -93,6 +93,9 @@ def positive_id(raw: str | None) -> int | None:
     # isdigit() alone lets through "²", which int() refuses: ASCII digits only.
     if not (text.isascii() and text.isdigit()):
         return None
+    # More digits than the largest id: none (and int() refuses a few thousand digits).
+    if len(text.lstrip("0")) > len(str(MAX_ID)):
+        return None
     value = int(text)
     return value if 0 < value <= MAX_ID else None
 

@@ -9,8 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from deskline.accounts.models import User
-from deskline.testing.factories import ApiClient, make_ticket, make_user
+from deskline.sla.models import Calendar, Metric
+from deskline.testing.factories import ApiClient, make_organization, make_ticket, make_user
 from deskline.testing.scenario import Helpdesk
+from deskline.testing.sla import make_calendar, make_first_response_metric
 from deskline.tickets.actions import attachment_upload, ticket_comment, ticket_update
 from deskline.tickets.models import Ticket
 
@@ -180,3 +182,67 @@ def test_the_request_type_list_asks_the_same_number_of_queries_for_any_number_of
 
     assert sum(len(item["fields"]) for item in page["items"]) == 10
     assert many == few
+
+
+def _add_calendars(count: int) -> None:
+    for _number in range(count):
+        make_calendar(f"Office {Calendar.objects.count()}")
+
+
+def test_the_calendar_list_asks_the_same_number_of_queries_for_2_or_20_calendars(
+    helpdesk: Helpdesk,
+):
+    client = ApiClient(helpdesk.li)
+    client.get("/desks")
+    _add_calendars(2)
+    few, few_page = _queries(client, "/sla/calendars")
+    _add_calendars(18)
+    many, many_page = _queries(client, "/sla/calendars")
+
+    assert len(few_page["items"]) == 2
+    assert len(many_page["items"]) == 20
+    assert many_page["items"][19]["spec"]["tz"] == "Asia/Shanghai"
+    assert few == many == 2  # token, calendars
+
+
+def _add_policies(helpdesk: Helpdesk, count: int) -> None:
+    """Metrics whose goals each name their own calendar and organization, so that a per-goal
+    lookup of either cannot hide in a cache."""
+    for _number in range(count):
+        number = Metric.objects.count()
+        calendar = make_calendar(f"Office {number}")
+        make_first_response_metric(
+            helpdesk.it,
+            calendar,
+            name=f"Response {number}",
+            goals=[
+                {
+                    "target_minutes": 30,
+                    "calendar": calendar.pk,
+                    "request_type": helpdesk.password_reset.pk,
+                    "organization": make_organization(f"Customer {number}").pk,
+                },
+                {"target_minutes": 240, "calendar": calendar.pk},
+            ],
+        )
+
+
+def test_the_policy_list_asks_the_same_number_of_queries_for_2_or_20_policies(
+    helpdesk: Helpdesk,
+):
+    client = ApiClient(helpdesk.li)
+    client.get("/desks")
+    _add_policies(helpdesk, 2)
+    few, few_page = _queries(client, "/sla/policies")
+    _add_policies(helpdesk, 18)
+    many, many_page = _queries(client, "/sla/policies")
+
+    assert len(few_page["items"]) == 2
+    assert len(many_page["items"]) == 20
+    last_goal = many_page["items"][19]["goals"][0]
+    assert (last_goal["calendar"]["name"], last_goal["organization"]["name"]) == (
+        "Office 19",
+        "Customer 19",
+    )
+    assert last_goal["request_type"]["name"] == "Password reset"
+    assert few == many == 3  # token, metrics with their desks, goals with their rows

@@ -118,7 +118,7 @@ def test_an_agent_sees_every_metric_with_its_clock(helpdesk: Helpdesk, policies)
                         "target_seconds": 4 * 3600,
                         "breach_at": "2026-03-09T03:00:00Z",  # Monday 11:00 in Shanghai
                         "outcome": None,
-                        "state": "warning" if False else "running",
+                        "state": "running",
                     }
                 ],
             },

@@ -16,7 +16,6 @@ from ninja import Router, Status
 
 from deskline.accounts.models import User
 from deskline.api.auth import caller
-from deskline.api.schemas import ErrorOut
 from deskline.api.sla_schemas import (
     CalendarIn,
     CalendarOut,
@@ -30,6 +29,7 @@ from deskline.api.sla_schemas import (
     policy_out,
     ticket_sla_out,
 )
+from deskline.api.v1.tickets import ERRORS
 from deskline.core.errors import ValidationFailed
 from deskline.sla import actions, setup_selectors
 from deskline.sla.models import Calendar
@@ -37,7 +37,6 @@ from deskline.sla.selectors import ticket_sla
 from deskline.tickets.access import access_ticket, is_agent_of
 
 router = Router(tags=["sla"])
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 T = TypeVar("T")
 
 

@@ -13,6 +13,7 @@ from django.utils import translation
 
 from deskline.accounts.models import Role, User
 from deskline.sla.actions import CALENDAR_MESSAGES, GOAL_MESSAGES
+from deskline.sla.admin import GoalForm
 from deskline.sla.models import Calendar, Cycle, Goal, Metric
 from deskline.testing.admin_forms import form_data, signed_in
 from deskline.testing.factories import make_ticket, make_user
@@ -547,3 +548,17 @@ def test_a_site_admin_may_set_up_slas_too(helpdesk: Helpdesk, shanghai_office: C
 
     assert response.status_code == 302, errors_of(response)
     assert Calendar.objects.filter(name="Site admin's").exists()
+
+
+def test_a_goals_priority_is_offered_with_the_tickets_translated_names():
+    with translation.override("zh-hans"):
+        offered = GoalForm().fields["priority"].widget.choices  # what the select shows
+        choices = [(value, str(label)) for value, label in offered]
+
+    assert choices == [
+        ("", "任意"),
+        ("critical", "紧急"),
+        ("high", "高"),
+        ("medium", "中"),
+        ("low", "低"),
+    ]

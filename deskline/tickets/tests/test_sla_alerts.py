@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from deskline.accounts.models import Role
 from deskline.sla.actions import metric_save
@@ -256,3 +257,16 @@ def test_a_rebuild_of_a_paused_cycle_does_not_warn_it_again(with_sla):
         ("sla_warning", "Time to first response"),
         ("sla_breached", "Time to first response"),
     ]
+
+
+def test_a_rebuild_locks_the_ticket_before_it_reads_what_was_announced(with_sla):
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite locks the whole database for a write; no row lock to see")
+    ticket = raise_ticket(with_sla)
+    with CaptureQueriesContext(connection) as queries:
+        sla_rebuild(Ticket.objects.get(pk=ticket.pk))
+    sql = [query["sql"] for query in queries.captured_queries]
+    lock = next(i for i, text in enumerate(sql) if "FOR UPDATE" in text)
+    first_cycle_read = next(i for i, text in enumerate(sql) if '"sla_cycle"' in text)
+    assert '"tickets_ticket"' in sql[lock]
+    assert lock < first_cycle_read

@@ -1,7 +1,5 @@
 """Bad input to the workspace is a 4xx page that changes nothing, never a 500."""
 
-import base64
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
@@ -12,16 +10,12 @@ from deskline.testing.scenario import Helpdesk, ticket_state
 from deskline.tickets import queues
 from deskline.tickets.actions import COMMENT_MAX, ticket_transition, ticket_update
 from deskline.tickets.models import Attachment, Ticket
-from deskline.workspace.tests.conftest import it_ticket, signed_in
+from deskline.workspace.tests.conftest import it_ticket, raw_cursor, signed_in
 
 pytestmark = pytest.mark.django_db
 
 
-def _cursor(text: str) -> str:
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
-
-
-@pytest.mark.parametrize("request_type", ["²", "9" * 30, "-1", "0", "one"])
+@pytest.mark.parametrize("request_type", ["²", "9" * 30, "9" * 5000, "-1", "0", "one"])
 def test_a_request_type_that_is_not_an_id_is_shown_next_to_the_field(
     helpdesk: Helpdesk, request_type: str
 ):
@@ -39,16 +33,16 @@ def test_a_request_type_that_is_not_an_id_is_shown_next_to_the_field(
 @pytest.mark.parametrize(
     ("sort", "cursor"),
     [
-        ("newest", _cursor("u2025-01-01T00:00:00+00:00|3")),  # another sort's cursor
-        ("oldest", _cursor("t0")),
-        ("updated", _cursor("u2025-01-01T00:00:00|3")),  # a naive time
-        ("updated", _cursor("unot a time|3")),
-        ("priority", _cursor("p1|-4")),
-        ("priority", _cursor("pone|4")),
+        ("newest", raw_cursor("u2025-01-01T00:00:00+00:00|3")),  # another sort's cursor
+        ("oldest", raw_cursor("t0")),
+        ("updated", raw_cursor("u2025-01-01T00:00:00|3")),  # a naive time
+        ("updated", raw_cursor("unot a time|3")),
+        ("priority", raw_cursor("p1|-4")),
+        ("priority", raw_cursor("pone|4")),
         ("priority", "%%%"),
-        ("due", _cursor("p1|4")),  # another sort's cursor
-        ("due", _cursor("d2025-01-01T00:00:00|3")),  # a naive time
-        ("due", _cursor("d0001-01-01T00:00:00+14:00|3")),  # before the first instant
+        ("due", raw_cursor("p1|4")),  # another sort's cursor
+        ("due", raw_cursor("d2025-01-01T00:00:00|3")),  # a naive time
+        ("due", raw_cursor("d0001-01-01T00:00:00+14:00|3")),  # before the first instant
     ],
 )
 def test_a_malformed_cursor_of_each_sort_is_a_400(helpdesk: Helpdesk, sort: str, cursor: str):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import re
 
 import pytest
@@ -16,14 +15,9 @@ from deskline.testing.sla import make_calendar, make_first_response_metric
 from deskline.tickets.actions import ticket_update
 from deskline.tickets.models import Notification, Ticket
 from deskline.tickets.sla_alerts import sla_alerts_send
-from deskline.workspace.tests.conftest import it_ticket, signed_in
+from deskline.workspace.tests.conftest import it_ticket, shanghai, signed_in
 
 pytestmark = pytest.mark.django_db
-SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
-
-
-def shanghai(day: int, hour: int, minute: int = 0) -> datetime.datetime:
-    return datetime.datetime(2026, 3, day, hour, minute, tzinfo=SHANGHAI)
 
 
 @pytest.fixture
@@ -37,13 +31,6 @@ def announced(helpdesk: Helpdesk) -> Ticket:
     sla_alerts_send(at=shanghai(9, 10, 35))
     sla_alerts_send(at=shanghai(9, 11, 5))
     return ticket
-
-
-@pytest.fixture
-def viewer(helpdesk: Helpdesk) -> Client:
-    helpdesk.li.time_zone = "Asia/Shanghai"
-    helpdesk.li.save(update_fields=["time_zone"])
-    return signed_in(helpdesk.li)
 
 
 def texts(html: str) -> list[str]:
@@ -88,6 +75,21 @@ def test_another_agents_notifications_are_not_shown(helpdesk, announced):
     assert hana_sees == [f"New Onboarding time on {hr_ticket.key} breached"]
     assert len(li_sees) == 2
     assert not any(hr_ticket.key in text for text in li_sees)
+
+
+def test_an_agent_who_left_the_desks_team_no_longer_reads_its_notifications(
+    helpdesk, announced, viewer
+):
+    # Given Li's two notifications of an IT ticket, when Li leaves the team that serves IT
+    helpdesk.frontline.members.remove(helpdesk.li)
+
+    # Then neither the list nor the unread count shows them (the ticket would be a 404)
+    assert texts(viewer.get("/agent/notifications/").content.decode()) == []
+    sidebar = viewer.get("/agent/sidebar/").content.decode()
+    assert (
+        '<span id="notification-count" class="notification-count" hx-swap-oob="true"></span>'
+    ) in sidebar
+    assert Notification.objects.filter(recipient=helpdesk.li).count() == 2
 
 
 def test_the_sidebar_refresh_brings_the_unread_count(helpdesk, announced, viewer):

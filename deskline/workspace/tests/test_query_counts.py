@@ -1,6 +1,7 @@
 """Workspace pages ask the database a fixed number of questions, however many tickets show."""
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -8,7 +9,7 @@ from deskline.testing.factories import make_user
 from deskline.testing.scenario import Helpdesk
 from deskline.testing.sla import make_calendar, make_first_response_metric, make_resolution_metric
 from deskline.tickets.actions import attachment_upload, ticket_comment, ticket_update
-from deskline.workspace.tests.conftest import it_ticket, signed_in
+from deskline.workspace.tests.conftest import it_ticket, shanghai, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +143,70 @@ def test_the_ticket_page_reads_its_slas_in_one_query(helpdesk: Helpdesk, django_
         response = client.get(f"/agent/tickets/{ticket.key}/")
 
     assert response.content.decode().count('<li class="sla-metric') == 2
+
+
+@pytest.mark.parametrize("slug", ["desk-it", "unassigned"])
+def test_the_queue_by_time_remaining_asks_the_same_number_of_queries_for_2_or_20_deadlines(
+    helpdesk: Helpdesk, slug: str
+):
+    # given tickets whose SLA cycles run, raised Friday 10:00 and read on Monday 10:45 in
+    # Shanghai: their first responses have breached, their resolutions are running
+    calendar = make_calendar()
+    make_first_response_metric(helpdesk.it, calendar)
+    make_resolution_metric(helpdesk.it, calendar)
+    client = signed_in(helpdesk.li)
+
+    def raise_tickets(count: int) -> None:
+        with time_machine.travel(shanghai(6, 10), tick=False):
+            for _number in range(count):
+                it_ticket(helpdesk, reporter=make_user(organization=helpdesk.acme))
+
+    raise_tickets(2)
+    with time_machine.travel(shanghai(9, 10, 45), tick=False):
+        few = _count(client, f"/agent/queues/{slug}/?sort=due")
+    raise_tickets(18)
+    with time_machine.travel(shanghai(9, 10, 45), tick=False):
+        response = client.get(f"/agent/queues/{slug}/?sort=due")
+        many = _count(client, f"/agent/queues/{slug}/?sort=due")
+
+    assert response.content.decode().count("sla-due sla-breached") == 20
+    assert many == few
+    assert few <= 20
+
+
+def test_the_sla_preview_asks_the_same_number_of_queries_for_1_or_6_metrics(
+    helpdesk: Helpdesk, viewer, django_assert_num_queries
+):
+    asked = {
+        "desk": "IT",
+        "request_type": helpdesk.password_reset.pk,
+        "priority": "medium",
+        "organization": helpdesk.acme.name,
+    }
+    calendar = make_calendar()
+    make_first_response_metric(helpdesk.it, calendar)
+
+    # session, user, served desk ids, served desks, their request types, the organization,
+    # the desk's metrics and their goals with calendars
+    with django_assert_num_queries(8):
+        response = viewer.get("/agent/sla/preview/", asked)
+    assert response.content.decode().count('<tr class="sla-preview-row">') == 1
+
+    for number in range(5):
+        make_resolution_metric(
+            helpdesk.it,
+            calendar,
+            name=f"Resolution {number}",
+            goals=[
+                {"priority": "critical", "target_minutes": 60, "calendar": calendar.pk},
+                {
+                    "organization": helpdesk.acme.name,
+                    "target_minutes": 120,
+                    "calendar": calendar.pk,
+                },
+                {"target_minutes": 960, "calendar": calendar.pk},
+            ],
+        )
+    with django_assert_num_queries(8):
+        response = viewer.get("/agent/sla/preview/", asked)
+    assert response.content.decode().count('<tr class="sla-preview-row">') == 6

@@ -3,7 +3,6 @@ calendar (Mon-Fri 09:00-18:00, first response 4 h), times in Shanghai (+08:00)."
 
 from __future__ import annotations
 
-import base64
 import datetime
 import re
 
@@ -17,14 +16,9 @@ from deskline.tickets.actions import ticket_transition
 from deskline.tickets.models import Ticket
 from deskline.tickets.queues import find_queue
 from deskline.tickets.selectors import TicketFilters, queue_ticket_list
-from deskline.workspace.tests.conftest import it_ticket, signed_in
+from deskline.workspace.tests.conftest import it_ticket, raw_cursor, shanghai, signed_in
 
 pytestmark = pytest.mark.django_db
-SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
-
-
-def shanghai(day: int, hour: int, minute: int = 0) -> datetime.datetime:
-    return datetime.datetime(2026, 3, day, hour, minute, tzinfo=SHANGHAI)
 
 
 def raised(helpdesk: Helpdesk, at: datetime.datetime) -> Ticket:
@@ -151,18 +145,14 @@ def test_a_ticket_paused_after_it_breached_stays_red(helpdesk, tickets):
     assert cells(html)[tickets["thursday"].key] == ("sla-due sla-breached", "breached")
 
 
-def _cursor(text: str) -> str:
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
-
-
 @pytest.mark.parametrize(
     "cursor",
     [
-        _cursor("u2026-03-05T06:00:00+00:00|1"),  # a cursor of the "updated" order
-        _cursor("d2026-03-05T06:00:00|1"),  # no time zone
-        _cursor("d0001-01-01T00:00:00+14:00|1"),  # before the first instant a database holds
-        _cursor("dnot a date|1"),
-        _cursor("d2026-03-05T06:00:00+00:00|0"),
+        raw_cursor("u2026-03-05T06:00:00+00:00|1"),  # a cursor of the "updated" order
+        raw_cursor("d2026-03-05T06:00:00|1"),  # no time zone
+        raw_cursor("d0001-01-01T00:00:00+14:00|1"),  # before the first instant a database holds
+        raw_cursor("dnot a date|1"),
+        raw_cursor("d2026-03-05T06:00:00+00:00|0"),
         "!!",
     ],
 )

@@ -14,14 +14,9 @@ from deskline.testing.scenario import Helpdesk
 from deskline.testing.sla import make_calendar, make_first_response_metric, make_resolution_metric
 from deskline.tickets.actions import ticket_comment, ticket_transition
 from deskline.tickets.models import Ticket
-from deskline.workspace.tests.conftest import it_ticket, signed_in
+from deskline.workspace.tests.conftest import it_ticket, shanghai, signed_in
 
 pytestmark = pytest.mark.django_db
-SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
-
-
-def shanghai(day: int, hour: int, minute: int = 0) -> datetime.datetime:
-    return datetime.datetime(2026, 3, day, hour, minute, tzinfo=SHANGHAI)
 
 
 @pytest.fixture
@@ -29,13 +24,6 @@ def sla(helpdesk: Helpdesk) -> None:
     calendar = make_calendar()
     make_first_response_metric(helpdesk.it, calendar)  # 4 h, warns 30 min before
     make_resolution_metric(helpdesk.it, calendar)  # 16 h, warns at 25 % left
-
-
-@pytest.fixture
-def viewer(helpdesk: Helpdesk):
-    helpdesk.li.time_zone = "Asia/Shanghai"
-    helpdesk.li.save(update_fields=["time_zone"])
-    return signed_in(helpdesk.li)
 
 
 def raised_friday_4pm(helpdesk: Helpdesk) -> Ticket:
