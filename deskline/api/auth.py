@@ -2,42 +2,68 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 from django.http import HttpRequest
 from django.utils import translation
 from ninja.security import HttpBearer
 
 from deskline.accounts.actions import hash_token
-from deskline.accounts.models import ApiToken, User
+from deskline.accounts.models import ApiToken, Organization, User
 from deskline.core.time import now
 
 LAST_USED_PRECISION = timedelta(minutes=10)
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    # SQLite gives extra columns of a raw query back without the model's converters: naive UTC.
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+# The token, its user and the user's organization in one hand-written query. Through the ORM
+# (select_related) building this query cost four times more than running it, on every request.
+_USER_COLUMNS = ", ".join(f'u."{field.column}"' for field in User._meta.concrete_fields)
+_TOKEN_QUERY = (
+    f"SELECT {_USER_COLUMNS}, t.id AS token_id, t.last_used_at AS token_last_used_at, "
+    "o.name AS organization_name, o.time_zone AS organization_time_zone, "
+    "o.created_at AS organization_created_at "
+    f"FROM {ApiToken._meta.db_table} t "
+    f"JOIN {User._meta.db_table} u ON u.id = t.user_id "
+    f"LEFT JOIN {Organization._meta.db_table} o ON o.id = u.organization_id "
+    "WHERE t.token_hash = %s AND u.is_active LIMIT 1"
+)
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         if not token or len(token) > 200:
             return None
-        found_rows = (
-            ApiToken.objects.select_related("user", "user__organization")
-            .filter(token_hash=hash_token(token), user__is_active=True)
-            .order_by()[:1]
-        )
-        found = next(iter(found_rows), None)
-        if found is None:
+        user: Any = next(iter(User.objects.raw(_TOKEN_QUERY, [hash_token(token)])), None)
+        if user is None:
             return None
+        if user.organization_id is not None:
+            user.organization = Organization(
+                id=user.organization_id,
+                name=user.organization_name,
+                time_zone=user.organization_time_zone,
+                created_at=cast(datetime, _aware(user.organization_created_at)),
+            )
+        else:
+            user.organization = None
         moment = now()
+        last_used_at = _aware(user.token_last_used_at)
         # Record use at most every few minutes so reads stay reads.
-        if found.last_used_at is None or moment - found.last_used_at > LAST_USED_PRECISION:
-            ApiToken.objects.filter(pk=found.pk).update(last_used_at=moment)
-        request.user = found.user
+        if last_used_at is None or moment - last_used_at > LAST_USED_PRECISION:
+            ApiToken.objects.filter(pk=user.token_id).update(last_used_at=moment)
+        request.user = user
         if "HTTP_ACCEPT_LANGUAGE" not in request.META:
             # Without a browser's preference, answer in the language the person chose.
-            translation.activate(found.user.locale)
-            request.LANGUAGE_CODE = found.user.locale
-        return found.user
+            translation.activate(user.locale)
+            request.LANGUAGE_CODE = user.locale
+        return cast(User, user)
 
 
 def caller(request: Any) -> User:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from deskline.core.admin_site import DeskAdminAccess, TranslationsFormMixin
+from deskline.core.config import configuration_changed
 from deskline.desks.actions import DEFAULT_WORKFLOW, desk_create
 from deskline.desks.models import (
     Desk,
@@ -96,6 +97,7 @@ class StatusFormSet(BaseInlineFormSet[Status, Desk, forms.ModelForm[Status]]):
             Status.objects.filter(desk=self.instance, is_initial=True).exclude(
                 pk__in=[pk for pk in chosen if pk]
             ).update(is_initial=False)
+            configuration_changed()  # update() sends no post_save
         return super().save(commit)
 
 

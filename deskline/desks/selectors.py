@@ -7,24 +7,18 @@ from django.utils.translation import gettext_lazy as _
 
 from deskline.accounts.models import User
 from deskline.core.errors import NotFound
+from deskline.desks.catalog import catalog
 from deskline.desks.models import Desk, RequestField, RequestType, Status
 
 
 def served_desk_ids(user: User) -> frozenset[int]:
-    """Ids of the desks whose tickets `user` works on as an agent (cached on the user object)."""
-    cached: frozenset[int] | None = getattr(user, "_served_desk_ids", None)
-    if cached is not None:
-        return cached
+    """Ids of the desks whose tickets `user` works on as an agent."""
     if not user.is_agent:
-        ids: frozenset[int] = frozenset()
-    elif user.is_site_admin:
-        ids = frozenset(Desk.objects.order_by().values_list("id", flat=True))
-    else:
-        ids = frozenset(
-            Desk.teams.through.objects.filter(team__members=user).values_list("desk_id", flat=True)
-        )
-    user._served_desk_ids = ids  # type: ignore[attr-defined]  # per-request memo
-    return ids
+        return frozenset()
+    known = catalog()
+    if user.is_site_admin:
+        return frozenset(known.desks)
+    return known.served_desk_ids(user.pk)
 
 
 def desks_for_user(user: User) -> QuerySet[Desk]:
@@ -37,9 +31,12 @@ def desks_for_user(user: User) -> QuerySet[Desk]:
 
 
 def desk_for_user(user: User, key: str) -> Desk:
-    """One desk by key, or NotFound when it does not exist or the user may not use it."""
-    desk = desks_for_user(user).filter(key=str(key).upper()).first()
-    if desk is None:
+    """One desk by key, or NotFound when it does not exist or the user may not use it.
+
+    The desk comes from the process's catalogue (`desks.catalog`): read it, never change it.
+    """
+    desk = catalog().desk_of_key(str(key).upper())
+    if desk is None or not (desk.is_active or desk.pk in served_desk_ids(user)):
         raise NotFound(_("There is no desk with this key."), code="unknown_desk")
     return desk
 

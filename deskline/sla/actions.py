@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deskline.accounts.models import Organization, User
 from deskline.core.admin_site import validate_translations
+from deskline.core.config import cached, configuration_changed
 from deskline.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from deskline.core.time import now
 from deskline.desks.models import Desk, RequestType, Status
@@ -57,14 +58,24 @@ class SlaPlan:
     due_at: datetime.datetime = NO_DEADLINE
 
 
-def desk_metrics(desk_id: int) -> list[Metric]:
-    """The desk's active metrics with their goals (and the goals' calendars), in order."""
+def _active_metrics_by_desk() -> dict[int, list[Metric]]:
     goals = Goal.objects.select_related("calendar").order_by("position", "id")
-    return list(
-        Metric.objects.filter(desk_id=desk_id, is_active=True)
-        .order_by("position", "id")
+    metrics: dict[int, list[Metric]] = {}
+    for metric in (
+        Metric.objects.filter(is_active=True)
+        .order_by("desk_id", "position", "id")
         .prefetch_related(Prefetch("goals", queryset=goals))
-    )
+    ):
+        metrics.setdefault(metric.desk_id, []).append(metric)
+    return metrics
+
+
+def desk_metrics(desk_id: int) -> list[Metric]:
+    """The desk's active metrics with their goals (and the goals' calendars), in order.
+
+    Kept in memory until the configuration changes (`core.config`): shared, read only.
+    """
+    return list(cached("sla.metrics", _active_metrics_by_desk).get(desk_id, ()))
 
 
 def sla_plan(
@@ -702,6 +713,7 @@ def metric_save(
                 for goal in cleaned_goals:
                     goal.metric = row
                 Goal.objects.bulk_create(cleaned_goals)
+                configuration_changed()  # bulk_create sends no post_save
             if metric is not None:
                 ticket_ids = Cycle.objects.filter(metric=row, stopped_at__isnull=True)
                 _lock_tickets(ticket_ids.values_list("ticket_id", flat=True))

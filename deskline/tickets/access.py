@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deskline.accounts.models import User
 from deskline.core.errors import NotFound, PermissionDenied
+from deskline.desks.catalog import catalog
 from deskline.desks.selectors import served_desk_ids
 from deskline.tickets.models import Ticket
 
@@ -58,6 +59,26 @@ def can_view(user: User, ticket: Ticket) -> bool:
     return ticket.participants.filter(pk=user.pk).exists()
 
 
+def attach_configuration(ticket: Ticket) -> Ticket:
+    """Give the ticket its desk, request type, status and team from the process's catalogue
+    (`desks.catalog`) instead of joining them in: shared objects, read them, never change them."""
+    known = catalog()
+    desk = known.desks.get(ticket.desk_id)
+    request_type = known.request_types.get(ticket.request_type_id)
+    status = known.statuses.get(ticket.status_id)
+    if desk is not None:
+        ticket.desk = desk
+    if request_type is not None:
+        ticket.request_type = request_type
+    if status is not None:
+        ticket.status = status
+    if ticket.team_id is None:
+        ticket.team = None
+    elif (team := known.teams.get(ticket.team_id)) is not None:
+        ticket.team = team
+    return ticket
+
+
 def parse_ticket_key(key: str) -> str:
     """Normalise a ticket key like `it-42` to `IT-42`; NotFound when it cannot be one."""
     match = TICKET_KEY_RE.match((key or "").strip())
@@ -74,13 +95,13 @@ def access_ticket(user: User, key: str, *, write: bool = False) -> Ticket:
     """
     normalized = parse_ticket_key(key)
     found = (
-        Ticket.objects.select_related(
-            "desk", "request_type", "status", "reporter", "assignee", "team", "organization"
-        )
+        Ticket.objects.select_related("reporter", "assignee", "organization")
         .filter(key=normalized)
         .order_by()[:1]
     )
     ticket = next(iter(found), None)
+    if ticket is not None:
+        attach_configuration(ticket)
     if ticket is None or not can_view(user, ticket):
         raise NotFound(_("There is no ticket with this key."), code="ticket_not_found")
     if write and not ticket.desk.is_active and not is_agent_of(user, ticket):

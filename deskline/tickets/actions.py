@@ -21,6 +21,7 @@ from deskline.accounts.models import Team, User
 from deskline.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from deskline.core.markdown import render_markdown
 from deskline.core.time import now
+from deskline.desks.catalog import catalog
 from deskline.desks.fields import clean_field_values
 from deskline.desks.models import (
     Desk,
@@ -225,9 +226,11 @@ def ticket_create(
     attachments = _claim_attachments(
         actor, _attachment_ids_in(request_fields, cleaned_fields), "fields"
     )
-    initial = Status.objects.filter(desk=desk, is_initial=True).first()
+    initial = catalog().initial_status(desk.pk)
     if initial is None:
         raise DomainError(_("This desk has no initial status."), code="desk_misconfigured")
+
+    description_html = render_markdown(cleaned_description)  # before the write lock is taken
 
     with transaction.atomic():
         if reporter is None and reporter_email:
@@ -249,7 +252,7 @@ def ticket_create(
             request_type=request_type,
             summary=cleaned_summary,
             description=cleaned_description,
-            description_html=render_markdown(cleaned_description),
+            description_html=description_html,
             reporter=reporter,
             organization=reporter.organization,
             is_shared_with_organization=is_shared_with_organization,
@@ -272,6 +275,7 @@ def ticket_create(
         if attachments:
             Attachment.objects.filter(pk__in=[a.pk for a in attachments]).update(ticket=ticket)
         _event(ticket, actor, EventKind.CREATED, new={"channel": channel}, at=at).save()
+    ticket.__dict__["_label_names"] = cleaned_labels  # sorted, as `label_names` gives them
     return ticket
 
 

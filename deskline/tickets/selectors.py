@@ -13,9 +13,10 @@ from django.db import connection
 from django.db.models import Model, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from deskline.accounts.models import Team, User
+from deskline.accounts.models import User
 from deskline.core.errors import Message, ValidationFailed
-from deskline.desks.models import Desk, Status, StatusCategory, translated_value
+from deskline.desks.catalog import Catalog, catalog
+from deskline.desks.models import Status, StatusCategory
 from deskline.search.backends import filter_tickets_by_text
 from deskline.tickets.access import is_agent_of, visible_tickets
 from deskline.tickets.models import Attachment, Comment, Priority, Ticket, TicketEvent
@@ -26,21 +27,15 @@ M = TypeVar("M", bound=Model)
 MAX_PAGE = 200
 DEFAULT_PAGE = 50
 # A list page is read as values, not models: building a page's ~300 related objects (a ticket
-# and its desk, status, request type, people and team) cost more than the query itself.
+# and its desk, status, request type, people and team) cost more than the query itself. The
+# desk, request type, status and team come from the process's catalogue (`desks.catalog`), so
+# only the people and the organization are joined in.
 LIST_COLUMNS = (
     *(field.attname for field in Ticket._meta.concrete_fields),
-    "desk__key",
-    "request_type__name",
-    "request_type__translations",
-    "request_type__kind",
-    "status__key",
-    "status__name",
-    "status__translations",
     "reporter__email",
     "reporter__display_name",
     "assignee__email",
     "assignee__display_name",
-    "team__name",
     "organization__name",
 )
 
@@ -87,30 +82,29 @@ class TicketRow:
         return self.id
 
 
-def _ticket_row(values: dict[str, Any], labels: list[str]) -> TicketRow:
+def _ticket_row(values: dict[str, Any], labels: list[str], known: Catalog) -> TicketRow:
+    request_type = known.request_types[values["request_type_id"]]
+    status = known.statuses[values["status_id"]]
+    team_id = values["team_id"]
     return TicketRow(
         id=values["id"],
         key=values["key"],
-        desk_key=values["desk__key"],
+        desk_key=known.desks[values["desk_id"]].key,
         request_type_id=values["request_type_id"],
-        request_type_name=translated_value(
-            values["request_type__translations"], "name", values["request_type__name"]
-        ),
-        request_type_kind=values["request_type__kind"],
+        request_type_name=request_type.translated("name"),
+        request_type_kind=request_type.kind,
         summary=values["summary"],
         description=values["description"],
         description_html=values["description_html"],
-        status_key=values["status__key"],
-        status_name=translated_value(
-            values["status__translations"], "name", values["status__name"]
-        ),
+        status_key=status.key,
+        status_name=status.translated("name"),
         status_category=values["status_category"],
         priority=values["priority"],
         reporter=PersonRef(values["reporter__email"], values["reporter__display_name"]),
         assignee=PersonRef(values["assignee__email"], values["assignee__display_name"])
         if values["assignee_id"] is not None
         else None,
-        team_name=values["team__name"],
+        team_name=known.teams[team_id].name if team_id is not None else None,
         organization_name=values["organization__name"],
         labels=labels,
         fields=values["fields"],
@@ -227,14 +221,10 @@ def _bad_filter(name: str, message: Message) -> ValidationFailed:
 def _apply_filters(
     user: User, queryset: QuerySet[Ticket], filters: TicketFilters
 ) -> QuerySet[Ticket]:
+    known = catalog()
     desk_id: int | None = None
     if filters.desk:
-        desk_id = (
-            Desk.objects.filter(key=filters.desk.strip().upper())
-            .order_by()
-            .values_list("id", flat=True)
-            .first()
-        )
+        desk_id = known.desk_ids_by_key.get(filters.desk.strip().upper())
         if desk_id is None:
             raise ValidationFailed(
                 _("There is no desk with this key."),
@@ -243,10 +233,11 @@ def _apply_filters(
             )
         queryset = queryset.filter(desk_id=desk_id)
     if filters.status:
-        statuses = Status.objects.filter(key=filters.status.strip()).order_by()
-        if desk_id is not None:
-            statuses = statuses.filter(desk_id=desk_id)
-        status_ids = list(statuses.values_list("id", flat=True))
+        status_ids = [
+            status_id
+            for status_id in known.status_ids_by_key.get(filters.status.strip(), ())
+            if desk_id is None or known.statuses[status_id].desk_id == desk_id
+        ]
         if not status_ids:
             raise _bad_filter("status", _("No desk has a status with this key."))
         queryset = queryset.filter(status_id__in=status_ids)
@@ -282,7 +273,7 @@ def _apply_filters(
         if value.lower() == "none":
             queryset = queryset.filter(team__isnull=True)
         else:
-            team_id = Team.objects.filter(name=value).values_list("id", flat=True).first()
+            team_id = known.team_ids_by_name.get(value)
             if team_id is None:
                 raise _bad_filter("team", _("There is no team with this name."))
             queryset = queryset.filter(team_id=team_id)
@@ -349,8 +340,10 @@ def _page_of(
     next_cursor = cursor_of(rows[limit - 1]) if len(rows) > limit else None
     rows = rows[:limit]
     labels = _label_names_of([row["id"] for row in rows])
+    known = catalog()
     return Page(
-        items=[_ticket_row(row, labels[row["id"]]) for row in rows], next_cursor=next_cursor
+        items=[_ticket_row(row, labels[row["id"]], known) for row in rows],
+        next_cursor=next_cursor,
     )
 
 
@@ -386,6 +379,8 @@ def label_names(ticket: Ticket) -> list[str]:
 
 def ticket_detail(ticket: Ticket) -> Ticket:
     """Attach the labels of an accessed ticket so that rendering it asks no more queries."""
+    if "_label_names" in ticket.__dict__:  # a ticket just created knows them
+        return ticket
     return attach_label_names([ticket])[0]
 
 
@@ -542,4 +537,5 @@ def related_tickets(*, user: User, ticket: Ticket, limit: int = 5) -> list[Ticke
         .order_by("-id")
         .values(*LIST_COLUMNS)[:limit]
     )
-    return [_ticket_row(row, []) for row in rows]
+    known = catalog()
+    return [_ticket_row(row, [], known) for row in rows]

@@ -28,7 +28,7 @@ from deskline.api.schemas import (
     ticket_row_out,
 )
 from deskline.core.errors import NotFound, ValidationFailed
-from deskline.desks.models import RequestType
+from deskline.desks.catalog import catalog
 from deskline.desks.selectors import desk_for_user
 from deskline.tickets import actions, selectors
 from deskline.tickets.access import access_ticket
@@ -76,13 +76,7 @@ def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> Any:
             code="unknown_desk",
             fields={"desk": [_("There is no desk with this key.")]},
         ) from None
-    request_types = RequestType.objects.filter(desk=desk, is_active=True).select_related(
-        "default_team"
-    )
-    if isinstance(payload.request_type, int):
-        request_type = request_types.filter(pk=payload.request_type).first()
-    else:
-        request_type = request_types.filter(name=payload.request_type).first()
+    request_type = catalog().active_request_type(desk.pk, payload.request_type)
     if request_type is None:
         raise ValidationFailed(
             _("This desk has no such request type."),

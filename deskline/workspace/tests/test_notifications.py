@@ -191,7 +191,9 @@ def test_the_list_asks_the_same_number_of_queries_for_2_or_20(
         )
 
     notify(2)
-    # session, user, the page with its tickets, its metrics' names, served desk ids and desks
+    viewer.get("/agent/notifications/")  # builds the process's catalogue of the configuration
+    # session, user, the configuration's version, the page with its tickets, its metrics'
+    # names, the served desks
     with django_assert_num_queries(6):
         viewer.get("/agent/notifications/")
     notify(18)

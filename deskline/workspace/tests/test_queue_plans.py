@@ -34,7 +34,7 @@ def _list_queries(user: User, slug: str, sort: str) -> tuple[tuple[str, Any], tu
     queue = next(queue for queue in queues_for(user) if queue.slug == slug)
     with connection.execute_wrapper(record):
         queue_ticket_list(user=user, queue=queue, filters=TicketFilters(), sort=sort)
-    rows = next((sql, params) for sql, params in seen if '"desks_desk"."key"' in sql)
+    rows = next((sql, params) for sql, params in seen if '"reporter__email"' in sql)
     walk = next(((sql, params) for sql, params in seen if " UNION ALL " in sql), rows)
     return walk, rows
 
