@@ -130,7 +130,7 @@ def _database(url: str) -> dict[str, object]:
 
 def _sqlite(path: str) -> dict[str, object]:
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": "deskline.core.sqlite",
         "NAME": path,
         "CONN_MAX_AGE": 600,
         "OPTIONS": {
