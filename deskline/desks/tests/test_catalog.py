@@ -1,4 +1,4 @@
-"""Each process keeps the desks' configuration in memory and drops it when any process changes it."""
+"""Each process keeps the desks' configuration in memory until any process changes it."""
 
 from __future__ import annotations
 

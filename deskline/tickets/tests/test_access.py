@@ -53,6 +53,29 @@ def test_an_agent_also_sees_their_own_requests_to_other_desks(helpdesk: Helpdesk
     assert is_agent_of(helpdesk.li, own) is False
 
 
+def test_visible_tickets_of_one_desk_are_the_visible_tickets_on_that_desk(
+    helpdesk: Helpdesk, tickets
+):
+    make_ticket(desk=helpdesk.hr, reporter=helpdesk.li, request_type=helpdesk.onboarding)
+    tickets["carol_hr"].participants.add(helpdesk.alice)
+    people = [helpdesk.alice, helpdesk.bob, helpdesk.carol, helpdesk.li, helpdesk.hana]
+
+    for person in [*people, helpdesk.admin, AnonymousUser()]:
+        for desk in (helpdesk.it, helpdesk.hr):
+            everywhere = visible_tickets(person).filter(desk_id=desk.pk)
+            on_desk = visible_tickets(person, desk_id=desk.pk)
+            assert sorted(on_desk.values_list("key", flat=True)) == sorted(
+                everywhere.values_list("key", flat=True)
+            ), (person, desk.key)
+    # An agent's own request to a desk they do not serve, and a request one takes part in.
+    assert list(visible_tickets(helpdesk.li, desk_id=helpdesk.hr.pk).values_list("key")) == [
+        ("HR-2",)
+    ]
+    assert list(visible_tickets(helpdesk.alice, desk_id=helpdesk.hr.pk).values_list("key")) == [
+        ("HR-1",)
+    ]
+
+
 def test_access_ticket_agrees_with_visible_tickets(helpdesk: Helpdesk, tickets):
     tickets["alice"].participants.add(helpdesk.carol)
     people = [helpdesk.alice, helpdesk.bob, helpdesk.carol, helpdesk.li, helpdesk.hana]

@@ -63,10 +63,10 @@ def test_the_queue_page_shows_20_busy_rows_in_a_fixed_number_of_queries(
     _raise_busy_tickets(helpdesk, 20)
     client = signed_in(helpdesk.li)
 
-    # session, user, served desk ids, served desks, the page's rows, their labels, their SLA
-    # states (warning or breached, for the "time remaining" column), and the filter bar's
-    # statuses, teams, agents and request types
-    with django_assert_num_queries(11):
+    # session, user, the configuration's version, served desks, the page's rows with their
+    # labels, their SLA states (warning or breached, for the "time remaining" column), and the
+    # filter bar's statuses, teams, agents and request types
+    with django_assert_num_queries(10):
         response = client.get("/agent/queues/mine/")
 
     assert response.content.decode().count('name="tickets"') == 20
@@ -78,8 +78,9 @@ def test_the_sidebar_asks_one_query_per_queue(helpdesk: Helpdesk):
     few = _count(client, "/agent/sidebar/")
     _raise_busy_tickets(helpdesk, 18)
 
-    # session, user, served desk ids, served desks, the user's teams; then one count per queue:
-    # mine, unassigned, waiting, resolved and the IT desk's; and the unread notifications
+    # session, user, the configuration's version, served desks, the user's teams; then one count
+    # per queue: mine, unassigned, waiting, resolved and the IT desk's; and the unread
+    # notifications
     assert _count(client, "/agent/sidebar/") == few == 5 + 5 + 1
 
 
