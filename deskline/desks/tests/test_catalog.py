@@ -18,7 +18,7 @@ from deskline.testing.factories import make_user
 from deskline.testing.sla import make_calendar, make_first_response_metric, sla_admin
 
 
-def _elsewhere(work: Callable[[], None]) -> None:
+def _elsewhere(work: Callable[[], object]) -> None:
     """Run `work` on another database connection, committed, as another process would."""
     failures: list[BaseException] = []
 

@@ -1,5 +1,7 @@
 """access_ticket and visible_tickets: the one door to a ticket, and who it opens for."""
 
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
@@ -60,7 +62,8 @@ def test_visible_tickets_of_one_desk_are_the_visible_tickets_on_that_desk(
     tickets["carol_hr"].participants.add(helpdesk.alice)
     people = [helpdesk.alice, helpdesk.bob, helpdesk.carol, helpdesk.li, helpdesk.hana]
 
-    for person in [*people, helpdesk.admin, AnonymousUser()]:
+    everyone: list[Any] = [*people, helpdesk.admin, AnonymousUser()]
+    for person in everyone:
         for desk in (helpdesk.it, helpdesk.hr):
             everywhere = visible_tickets(person).filter(desk_id=desk.pk)
             on_desk = visible_tickets(person, desk_id=desk.pk)
