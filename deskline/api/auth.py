@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from django.http import HttpRequest
@@ -11,16 +11,9 @@ from ninja.security import HttpBearer
 
 from deskline.accounts.actions import hash_token
 from deskline.accounts.models import ApiToken, Organization, User
-from deskline.core.time import now
+from deskline.core.time import as_utc, now
 
 LAST_USED_PRECISION = timedelta(minutes=10)
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    # SQLite gives extra columns of a raw query back without the model's converters: naive UTC.
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
 
 
 # The token, its user and the user's organization in one hand-written query. Through the ORM
@@ -49,12 +42,12 @@ class BearerToken(HttpBearer):
                 id=user.organization_id,
                 name=user.organization_name,
                 time_zone=user.organization_time_zone,
-                created_at=cast(datetime, _aware(user.organization_created_at)),
+                created_at=cast(datetime, as_utc(user.organization_created_at)),
             )
         else:
             user.organization = None
         moment = now()
-        last_used_at = _aware(user.token_last_used_at)
+        last_used_at = as_utc(user.token_last_used_at)
         # Record use at most every few minutes so reads stay reads.
         if last_used_at is None or moment - last_used_at > LAST_USED_PRECISION:
             ApiToken.objects.filter(pk=user.token_id).update(last_used_at=moment)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deskline.accounts.models import User
 from deskline.core.errors import Message, ValidationFailed
+from deskline.core.time import as_utc
 from deskline.desks.catalog import Catalog, catalog
 from deskline.desks.models import Status, StatusCategory
 from deskline.search.backends import filter_tickets_by_text
@@ -390,8 +391,7 @@ def _newest_rows(queryset: QuerySet[Ticket], count: int) -> list[dict[str, Any]]
             moment = row[name]
             if isinstance(moment, str):
                 moment = datetime.datetime.fromisoformat(moment)
-            if moment is not None and moment.tzinfo is None:  # SQLite keeps naive UTC
-                row[name] = moment.replace(tzinfo=datetime.UTC)
+            row[name] = as_utc(moment)  # SQLite keeps naive UTC
         for name in ("fields", "label_names"):
             if isinstance(row[name], str):
                 row[name] = json.loads(row[name])

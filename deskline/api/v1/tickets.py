@@ -28,6 +28,7 @@ from deskline.api.schemas import (
     ticket_row_out,
 )
 from deskline.core.errors import NotFound, ValidationFailed
+from deskline.core.time import as_utc
 from deskline.desks.catalog import catalog
 from deskline.desks.selectors import desk_for_user
 from deskline.tickets import actions, selectors
@@ -56,12 +57,6 @@ class StatusPage(Schema):
 class EventPage(Schema):
     items: list[EventOut]
     next_cursor: str | None
-
-
-def _utc(moment: datetime.datetime | None) -> datetime.datetime | None:
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=datetime.UTC)
-    return moment
 
 
 @router.post("/tickets", response={201: TicketOut, **ERRORS})
@@ -126,8 +121,8 @@ def list_tickets(
         priority=priority,
         reporter=reporter,
         q=q,
-        created_after=_utc(created_after),
-        created_before=_utc(created_before),
+        created_after=as_utc(created_after),
+        created_before=as_utc(created_before),
     )
     page = selectors.ticket_list(user=caller(request), filters=filters, cursor=cursor, limit=limit)
     return prebuilt(

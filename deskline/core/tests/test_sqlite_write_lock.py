@@ -50,6 +50,8 @@ def test_a_rolled_back_transaction_releases_the_lock():
 
 
 def test_a_second_writer_waits_for_the_first_and_then_writes():
+    # SQLite alone would also make it wait; this fails when the lock is not handed on (the
+    # second writer would hang until the join gives up and never write).
     order: list[str] = []
     started = threading.Event()
 
