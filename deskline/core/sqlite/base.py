@@ -8,6 +8,9 @@ requests queued (make bench: p95 100 ms for a 4 ms create). Here every write tra
 database; the kernel wakes the next waiter the moment the holder commits or rolls back. The
 lock is per open file, so it orders the connections of one process as well as of several.
 A process that dies holding it releases it with its file descriptors.
+
+Checkpoints of the write-ahead log run in a thread of their own (`checkpoints.py`), so that
+neither the lock nor a request waits for the disk.
 """
 
 from __future__ import annotations
@@ -18,6 +21,11 @@ from typing import Any
 
 from django.db.backends.sqlite3 import base
 
+from deskline.core.sqlite.checkpoints import (
+    AUTOMATIC_CHECKPOINT_PAGES,
+    CHANGES_PER_CHECKPOINT,
+    checkpointer,
+)
 from deskline.core.sqlite.creation import DatabaseCreation
 
 # django-stubs leave out the private methods overridden here.
@@ -27,6 +35,14 @@ _SQLiteWrapper: Any = base.DatabaseWrapper
 class DatabaseWrapper(_SQLiteWrapper):
     creation_class = DatabaseCreation
     _write_lock: int | None = None
+    _changes_at_checkpoint = 0
+
+    def get_new_connection(self, conn_params: Any) -> Any:
+        connection = super().get_new_connection(conn_params)
+        if self._lock_path() is not None:
+            connection.execute(f"PRAGMA wal_autocheckpoint={AUTOMATIC_CHECKPOINT_PAGES}")
+        self._changes_at_checkpoint = connection.total_changes
+        return connection
 
     def _lock_path(self) -> str | None:
         name = str(self.settings_dict["NAME"])
@@ -63,7 +79,15 @@ class DatabaseWrapper(_SQLiteWrapper):
         try:
             return super()._commit()
         finally:
-            self._release_write_lock()
+            if self._write_lock is not None:
+                self._release_write_lock()
+                self._ask_for_checkpoint_when_due()
+
+    def _ask_for_checkpoint_when_due(self) -> None:
+        changes = self.connection.total_changes
+        if changes - self._changes_at_checkpoint >= CHANGES_PER_CHECKPOINT:
+            self._changes_at_checkpoint = changes
+            checkpointer(str(self.settings_dict["NAME"])).ask()
 
     def _rollback(self) -> Any:
         try:
