@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from deskline.accounts.actions import customer_get_or_create, normalize_email
 from deskline.accounts.models import Team, User
 from deskline.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
+from deskline.core.inserts import PreparedInsert, prepare_insert
 from deskline.core.markdown import render_markdown
 from deskline.core.time import now
 from deskline.desks.catalog import catalog
@@ -31,7 +32,7 @@ from deskline.desks.models import (
     Status,
     StatusCategory,
 )
-from deskline.sla.actions import sla_save
+from deskline.sla.actions import SlaPlan, sla_save
 from deskline.sla.conditions import Signal, signals_for_transition
 from deskline.tickets.access import is_agent_of
 from deskline.tickets.attachments import check_upload
@@ -230,25 +231,16 @@ def ticket_create(
     if initial is None:
         raise DomainError(_("This desk has no initial status."), code="desk_misconfigured")
 
-    description_html = render_markdown(cleaned_description)  # before the write lock is taken
+    description_html = render_markdown(cleaned_description)
+    # Everything up to the statements is done before the write transaction: on SQLite it holds
+    # the one write lock, on PostgreSQL the desk's number row (core.inserts).
+    at = now()
 
-    with transaction.atomic():
-        if reporter is None and reporter_email:
-            email = normalize_email(reporter_email, field="reporter_email")
-            if email != actor.email:
-                if not is_agent_of(actor, desk_ticket_stub(desk)):
-                    raise PermissionDenied(
-                        _("Only agents of this desk may raise requests for someone else."),
-                        code="on_behalf_not_allowed",
-                    )
-                reporter = customer_get_or_create(email=email)
-        reporter = reporter or actor
-        at = now()
-        number = _allocate_number(desk)
+    def prepare(reporter: User) -> tuple[Ticket, SlaPlan, PreparedInsert, PreparedInsert]:
         ticket = Ticket(
             desk=desk,
-            number=number,
-            key=f"{desk.key}-{number}",
+            number=0,  # both allocated inside the transaction
+            key="",
             request_type=request_type,
             summary=cleaned_summary,
             description=cleaned_description,
@@ -268,13 +260,40 @@ def ticket_create(
         )
         sla = plan_for_new_ticket(ticket, initial, cleaned_labels, at)
         ticket.sla_due_at = sla.due_at
-        ticket.save(force_insert=True)
+        created = _event(ticket, actor, EventKind.CREATED, new={"channel": channel}, at=at)
+        return (
+            ticket,
+            sla,
+            prepare_insert(ticket, slots=("number", "key")),
+            prepare_insert(created, slots=("ticket_id",)),
+        )
+
+    on_behalf = None
+    if reporter is None and reporter_email:
+        email = normalize_email(reporter_email, field="reporter_email")
+        if email != actor.email:
+            if not is_agent_of(actor, desk_ticket_stub(desk)):
+                raise PermissionDenied(
+                    _("Only agents of this desk may raise requests for someone else."),
+                    code="on_behalf_not_allowed",
+                )
+            on_behalf = email
+    if on_behalf is None:
+        ticket, sla, insert_ticket, insert_event = prepare(reporter or actor)
+
+    with transaction.atomic():
+        if on_behalf is not None:  # the customer is created with the ticket, or not at all
+            ticket, sla, insert_ticket, insert_event = prepare(
+                customer_get_or_create(email=on_behalf)
+            )
+        number = _allocate_number(desk)
+        insert_ticket.execute(number=number, key=f"{desk.key}-{number}")
         sla_save(sla, ticket_id=ticket.pk)
         if cleaned_labels:
             ticket.labels.set(_labels(cleaned_labels))
         if attachments:
             Attachment.objects.filter(pk__in=[a.pk for a in attachments]).update(ticket=ticket)
-        _event(ticket, actor, EventKind.CREATED, new={"channel": channel}, at=at).save()
+        insert_event.execute(ticket_id=ticket.pk)
     ticket.__dict__["_label_names"] = cleaned_labels  # sorted, as `label_names` gives them
     return ticket
 

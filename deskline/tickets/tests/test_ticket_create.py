@@ -7,6 +7,7 @@ import time_machine
 
 from deskline.core.errors import PermissionDenied, ValidationFailed
 from deskline.testing.factories import make_ticket
+from deskline.testing.faults import fail_event_writes
 from deskline.testing.markup import DANGEROUS_MARKDOWN, assert_safe
 from deskline.testing.scenario import Helpdesk, row_counts
 from deskline.tickets.actions import ticket_create
@@ -82,10 +83,7 @@ def test_a_create_whose_event_cannot_be_written_leaves_nothing_behind(
 ):
     before = row_counts()
 
-    def broken_save(self, *args, **kwargs):
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(TicketEvent, "save", broken_save)
+    fail_event_writes(monkeypatch)  # the ticket row is written by then
     with pytest.raises(RuntimeError):
         make_ticket(desk=helpdesk.it, reporter=helpdesk.alice, request_type=helpdesk.password_reset)
 

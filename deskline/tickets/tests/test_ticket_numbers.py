@@ -7,6 +7,7 @@ from django.db import connection
 
 from deskline.desks.models import Desk
 from deskline.testing.factories import make_desk, make_request_type, make_ticket, make_user
+from deskline.testing.faults import fail_event_writes
 from deskline.testing.scenario import Helpdesk
 from deskline.tickets.actions import ticket_create
 from deskline.tickets.models import Ticket, TicketEvent
@@ -63,11 +64,8 @@ def test_a_refused_create_does_not_use_up_a_number(helpdesk: Helpdesk):
 def test_a_create_that_fails_while_writing_leaves_no_gap(helpdesk: Helpdesk, monkeypatch):
     make_ticket(desk=helpdesk.it, reporter=helpdesk.alice, request_type=helpdesk.password_reset)
 
-    def broken_save(self, *args, **kwargs):
-        raise RuntimeError("disk full")
-
     with monkeypatch.context() as patch:
-        patch.setattr(TicketEvent, "save", broken_save)
+        fail_event_writes(patch)
         with pytest.raises(RuntimeError, match="disk full"):
             make_ticket(
                 desk=helpdesk.it, reporter=helpdesk.alice, request_type=helpdesk.password_reset
