@@ -56,16 +56,25 @@ class Label(models.Model):
 class Ticket(models.Model):
     """A request raised with a desk, addressed by its key, e.g. IT-42."""
 
-    desk = models.ForeignKey(Desk, on_delete=models.PROTECT, related_name="tickets")
+    # No single-column index on desk, reporter, organization, assignee or team: the composite
+    # indexes below start with each of them, and every index is written on every create.
+    desk = models.ForeignKey(Desk, on_delete=models.PROTECT, related_name="tickets", db_index=False)
     number = models.PositiveIntegerField()
     key = models.CharField(_("key"), max_length=24, unique=True)
     request_type = models.ForeignKey(RequestType, on_delete=models.PROTECT, related_name="tickets")
     summary = models.CharField(_("summary"), max_length=255)
     description = models.TextField(_("description"), blank=True)
     description_html = models.TextField(blank=True)
-    reporter = models.ForeignKey(User, on_delete=models.PROTECT, related_name="reported_tickets")
+    reporter = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="reported_tickets", db_index=False
+    )
     organization = models.ForeignKey(
-        Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets"
+        Organization,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        db_index=False,
     )
     is_shared_with_organization = models.BooleanField(
         _("shared with the organization"), default=False
@@ -80,10 +89,20 @@ class Ticket(models.Model):
     # Copied from status.category by the actions so that queues filter on one indexed column.
     status_category = models.CharField(max_length=20, choices=StatusCategory.choices)
     assignee = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_tickets"
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_tickets",
+        db_index=False,
     )
     team = models.ForeignKey(
-        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets"
+        Team,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        db_index=False,
     )
     labels = models.ManyToManyField(Label, related_name="tickets", blank=True)
     fields = models.JSONField(default=dict, blank=True)
