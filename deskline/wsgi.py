@@ -1,6 +1,32 @@
-import os
+"""The WSGI application (`deskline serve` runs it in granian; see docs/adr/0002)."""
 
-from django.core.wsgi import get_wsgi_application
+import os
+from typing import Any
+
+import django
+from django.core.handlers.wsgi import WSGIHandler
+from django.http import HttpResponse
+
+
+class Application(WSGIHandler):
+    """Django's handler, giving a finished response's body to the server as one list item.
+
+    Django hands the server the response object to iterate. granian sends an iterable from its
+    own thread, which must take the GIL back from the worker's next request for every chunk;
+    a list it writes at once (make bench: ...). Streaming and file responses are left as they
+    are. The response is closed here, as the server would (request_finished is sent).
+    """
+
+    def __call__(self, environ: Any, start_response: Any) -> Any:
+        response = super().__call__(environ, start_response)
+        if not isinstance(response, HttpResponse):  # streaming or a file
+            return response
+        try:
+            return [response.content]
+        finally:
+            response.close()
+
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "deskline.settings")
-application = get_wsgi_application()
+django.setup(set_prefix=False)
+application = Application()
