@@ -33,9 +33,12 @@ _request_version: ContextVar[object] = ContextVar("deskline_config_version", def
 _cache: tuple[int, dict[str, Any]] | None = None
 
 
+VERSION_QUERY = f"SELECT value FROM {_TABLE} WHERE id = 1"
+
+
 def _read_version() -> int | None:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT value FROM {_TABLE} WHERE id = 1")
+        cursor.execute(VERSION_QUERY)
         row = cursor.fetchone()
     return int(row[0]) if row is not None else None
 
@@ -49,6 +52,13 @@ def configuration_version() -> int | None:
     if memo is _UNREAD:
         _request_version.set(version)
     return version
+
+
+def note_configuration_version(value: Any) -> None:
+    """The version as another query of this request read it (the API's token query reads it
+    alongside, sparing a round trip); kept unless the request has read it already."""
+    if _request_version.get() is _UNREAD:
+        _request_version.set(int(value) if value is not None else None)
 
 
 def cached(key: str, build: Callable[[], T]) -> T:

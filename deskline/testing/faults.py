@@ -2,26 +2,42 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-import pytest
+from django.db import connection
 
-from deskline.core.inserts import PreparedInsert
 from deskline.tickets.models import TicketEvent
 
+MESSAGE = "disk full"
 
-def fail_event_writes(monkeypatch: pytest.MonkeyPatch, message: str = "disk full") -> None:
-    """Every audit event write raises RuntimeError(message), however the action writes it
-    (`save()`, or a statement prepared with `core.inserts`)."""
-    execute = PreparedInsert.execute
 
-    def broken_insert(self: PreparedInsert, **values: Any) -> Any:
-        if isinstance(self.obj, TicketEvent):
-            raise RuntimeError(message)
-        return execute(self, **values)
-
-    def broken_save(self: TicketEvent, *args: Any, **kwargs: Any) -> None:
-        raise RuntimeError(message)
-
-    monkeypatch.setattr(PreparedInsert, "execute", broken_insert)
-    monkeypatch.setattr(TicketEvent, "save", broken_save)
+@contextmanager
+def event_writes_failing() -> Iterator[None]:
+    """Inside, the database refuses every new audit event row (`DatabaseError: disk full`),
+    however the action writes it: a trigger, so the failure is the database's own."""
+    table = connection.ops.quote_name(TicketEvent._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                f"CREATE TEMP TRIGGER deskline_failing_events BEFORE INSERT ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
+            )
+        else:
+            cursor.execute(
+                "CREATE FUNCTION pg_temp.deskline_failing_event() RETURNS trigger "
+                f"LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '{MESSAGE}'; END $$"
+            )
+            cursor.execute(
+                f"CREATE TRIGGER deskline_failing_events BEFORE INSERT ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION pg_temp.deskline_failing_event()"
+            )
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute("DROP TRIGGER IF EXISTS deskline_failing_events")
+            else:
+                cursor.execute(f"DROP TRIGGER IF EXISTS deskline_failing_events ON {table}")
+                cursor.execute("DROP FUNCTION IF EXISTS pg_temp.deskline_failing_event()")

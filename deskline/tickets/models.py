@@ -240,7 +240,10 @@ class EventKind(models.TextChoices):
 class TicketEvent(models.Model):
     """One change to a ticket: who changed which field from what to what, and when."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    # Indexed by event_ticket_id (ticket, id) below.
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     actor = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

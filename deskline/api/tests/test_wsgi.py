@@ -43,7 +43,7 @@ def test_a_response_is_one_bytes_item_and_is_closed_before_it_is_sent():
     assert isinstance(body, list)
     assert len(body) == 1
     assert statuses == ["200 OK"]
-    plain = WSGIHandler()(_environ("/api/v1/openapi.json"), lambda s, h: None)
+    plain = WSGIHandler()(_environ("/api/v1/openapi.json"), lambda s, h: None)  # type: ignore[arg-type]
     try:
         assert body[0] == b"".join(plain)
     finally:

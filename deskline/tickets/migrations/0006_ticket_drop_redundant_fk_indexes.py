@@ -1,5 +1,9 @@
-"""Drop the single-column indexes on ticket foreign keys that a composite index already starts
-with (desk, reporter, organization, assignee, team): every create wrote each of them.
+"""Drop indexes that every ticket create wrote and no query needs:
+
+- the single-column indexes on foreign keys that a composite index already starts with
+  (ticket: desk, reporter, organization, assignee, team; event: ticket);
+- on PostgreSQL, the `LIKE` index Django adds beside the unique ticket key: keys are only ever
+  looked up whole.
 
 The indexes are dropped by name. Django's AlterField would rebuild the SQLite table, copying
 every ticket and dropping the search triggers on it.
@@ -9,14 +13,30 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-# Django's names for them (the same on SQLite and PostgreSQL).
+# Django's names for them (the same on SQLite and PostgreSQL): name -> (table, column).
 INDEXES = {
-    "tickets_ticket_assignee_id_3a5aa407": "assignee_id",
-    "tickets_ticket_desk_id_69720b56": "desk_id",
-    "tickets_ticket_organization_id_7128da48": "organization_id",
-    "tickets_ticket_reporter_id_431a8f10": "reporter_id",
-    "tickets_ticket_team_id_5a4e7469": "team_id",
+    "tickets_ticket_assignee_id_3a5aa407": ("tickets_ticket", "assignee_id"),
+    "tickets_ticket_desk_id_69720b56": ("tickets_ticket", "desk_id"),
+    "tickets_ticket_organization_id_7128da48": ("tickets_ticket", "organization_id"),
+    "tickets_ticket_reporter_id_431a8f10": ("tickets_ticket", "reporter_id"),
+    "tickets_ticket_team_id_5a4e7469": ("tickets_ticket", "team_id"),
+    "tickets_ticketevent_ticket_id_b572d14b": ("tickets_ticketevent", "ticket_id"),
 }
+KEY_LIKE_INDEX = "tickets_ticket_key_edf00f47_like"  # PostgreSQL only
+
+
+def drop_indexes(apps, schema_editor):
+    for name in [*INDEXES, KEY_LIKE_INDEX]:
+        schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
+
+
+def create_indexes(apps, schema_editor):
+    for name, (table, column) in INDEXES.items():
+        schema_editor.execute(f'CREATE INDEX "{name}" ON "{table}" ("{column}")')
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            f'CREATE INDEX "{KEY_LIKE_INDEX}" ON "tickets_ticket" ("key" varchar_pattern_ops)'
+        )
 
 
 class Migration(migrations.Migration):
@@ -86,13 +106,17 @@ class Migration(migrations.Migration):
                         to="accounts.team",
                     ),
                 ),
+                migrations.AlterField(
+                    model_name="ticketevent",
+                    name="ticket",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="tickets.ticket",
+                    ),
+                ),
             ],
-            database_operations=[
-                migrations.RunSQL(
-                    f'DROP INDEX IF EXISTS "{name}"',
-                    f'CREATE INDEX "{name}" ON "tickets_ticket" ("{column}")',
-                )
-                for name, column in INDEXES.items()
-            ],
+            database_operations=[migrations.RunPython(drop_indexes, create_indexes)],
         ),
     ]

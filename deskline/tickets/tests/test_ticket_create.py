@@ -4,10 +4,11 @@ import datetime
 
 import pytest
 import time_machine
+from django.db import DatabaseError
 
 from deskline.core.errors import PermissionDenied, ValidationFailed
 from deskline.testing.factories import make_ticket
-from deskline.testing.faults import fail_event_writes
+from deskline.testing.faults import event_writes_failing
 from deskline.testing.markup import DANGEROUS_MARKDOWN, assert_safe
 from deskline.testing.scenario import Helpdesk, row_counts
 from deskline.tickets.actions import ticket_create
@@ -78,13 +79,10 @@ def test_creating_writes_one_created_event_at_the_same_moment(helpdesk: Helpdesk
     assert (event.is_public, event.created_at) == (True, NOON)
 
 
-def test_a_create_whose_event_cannot_be_written_leaves_nothing_behind(
-    helpdesk: Helpdesk, monkeypatch
-):
+def test_a_create_whose_event_cannot_be_written_leaves_nothing_behind(helpdesk: Helpdesk):
     before = row_counts()
 
-    fail_event_writes(monkeypatch)  # the ticket row is written by then
-    with pytest.raises(RuntimeError):
+    with event_writes_failing(), pytest.raises(DatabaseError, match="disk full"):
         make_ticket(desk=helpdesk.it, reporter=helpdesk.alice, request_type=helpdesk.password_reset)
 
     assert row_counts() == before

@@ -3,12 +3,12 @@
 import threading
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from deskline.desks.models import Desk
 from deskline.testing.factories import make_desk, make_request_type, make_ticket, make_user
-from deskline.testing.faults import fail_event_writes
-from deskline.testing.scenario import Helpdesk
+from deskline.testing.faults import event_writes_failing
+from deskline.testing.scenario import Helpdesk, build_helpdesk
 from deskline.tickets.actions import ticket_create
 from deskline.tickets.models import Ticket, TicketEvent
 
@@ -60,18 +60,24 @@ def test_a_refused_create_does_not_use_up_a_number(helpdesk: Helpdesk):
     assert second.key == "IT-2"
 
 
-@pytest.mark.django_db
-def test_a_create_that_fails_while_writing_leaves_no_gap(helpdesk: Helpdesk, monkeypatch):
+@pytest.mark.parametrize(
+    "in_a_transaction",
+    [
+        pytest.param(True, marks=pytest.mark.django_db, id="in a transaction"),
+        # Outside one, a create with nothing but the ticket is one statement on PostgreSQL.
+        pytest.param(False, marks=pytest.mark.django_db(transaction=True), id="on its own"),
+    ],
+)
+def test_a_create_that_fails_while_writing_leaves_no_gap(in_a_transaction: bool):
+    helpdesk = build_helpdesk()
     make_ticket(desk=helpdesk.it, reporter=helpdesk.alice, request_type=helpdesk.password_reset)
+    assert connection.in_atomic_block is in_a_transaction
 
-    with monkeypatch.context() as patch:
-        fail_event_writes(patch)
-        with pytest.raises(RuntimeError, match="disk full"):
-            make_ticket(
-                desk=helpdesk.it, reporter=helpdesk.alice, request_type=helpdesk.password_reset
-            )
+    with event_writes_failing(), pytest.raises(DatabaseError, match="disk full"):
+        make_ticket(desk=helpdesk.it, reporter=helpdesk.alice, request_type=helpdesk.password_reset)
 
     assert Ticket.objects.count() == 1
+    assert TicketEvent.objects.count() == 1
     assert Desk.objects.get(pk=helpdesk.it.pk).last_ticket_number == 1
     assert (
         make_ticket(
