@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar, cast
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -23,6 +24,7 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -168,6 +170,67 @@ def _queue_filters(query: Any) -> tuple[selectors.TicketFilters, dict[str, list[
     return filters, errors
 
 
+@dataclass(frozen=True)
+class QueueLine:
+    """One ticket's row of a queue, every cell ready to print.
+
+    A page has 50 of them: in the template, a URL tag, translations and date filters per row
+    cost about 15 ms of a 22 ms page; here they are string operations.
+    """
+
+    key: str
+    url: str
+    select_label: str
+    summary: str
+    requester: str
+    status_category: str
+    status_name: str
+    priority: str
+    priority_label: str
+    assignee: str  # "" when unassigned
+    team: str
+    due_text: str
+    due_colour: str
+    due_iso: str  # "" without a deadline
+    due_title: str
+    updated_iso: str
+    updated_text: str
+
+
+def _queue_lines(rows: list[Any], states: dict[int, str], at: Any) -> list[QueueLine]:
+    url_before, url_after = reverse("workspace:ticket", kwargs={"key": "KEY"}).split("KEY")
+    select = _("Select %(key)s")
+    priorities = {value: str(label) for value, label in Priority.choices}
+    lines = []
+    for row in rows:
+        due = due_cell(row.sla_due_at, states.get(row.id), at)
+        due_at = timezone.localtime(due.due_at) if due.due_at else None
+        updated_at = timezone.localtime(row.updated_at)
+        reporter, assignee = row.reporter, row.assignee
+        lines.append(
+            QueueLine(
+                key=row.key,
+                url=f"{url_before}{quote(row.key)}{url_after}",
+                select_label=select % {"key": row.key},
+                summary=row.summary,
+                requester=reporter.display_name or reporter.email,
+                status_category=row.status_category,
+                status_name=row.status_name,
+                priority=row.priority,
+                priority_label=priorities.get(row.priority, row.priority),
+                assignee=(assignee.display_name or assignee.email) if assignee else "",
+                team=row.team_name or "—",
+                due_text=str(due.text),
+                due_colour=due.colour,
+                due_iso=due_at.isoformat() if due_at else "",
+                due_title=due_at.strftime("%Y-%m-%d %H:%M") if due_at else "",
+                updated_iso=updated_at.isoformat(),
+                updated_text=updated_at.strftime("%Y-%m-%d %H:%M"),
+            )
+        )
+    return lines
+
+
 @agent_required
 @require_GET
 def queue(request: HttpRequest, slug: str) -> HttpResponse:
@@ -198,7 +261,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
         **sidebar_context(user, slug),
         "queue": current,
         "page": page,
-        "rows": [(row, due_cell(row.sla_due_at, states.get(row.id), at)) for row in page.items],
+        "lines": _queue_lines(page.items, states, at),
         "filters": filters,
         "sort": sort,
         "sorts": list(SORT_LABELS.items()),
