@@ -141,6 +141,8 @@ class EventOut(Schema):
     id: int
     kind: str
     actor: PersonOut | None
+    # Set when Deskline acted by itself: "sla" (the SLA clock), "rule:12", "mailbox:3"...
+    actor_system: str | None = None
     field: str
     old_value: Any
     new_value: Any
@@ -254,6 +256,7 @@ def event_out(event: TicketEvent) -> dict[str, Any]:
         "id": event.pk,
         "kind": event.kind,
         "actor": person(event.actor),
+        "actor_system": event.actor.system_key if event.actor is not None else None,
         "field": event.field,
         "old_value": event.old_value,
         "new_value": event.new_value,

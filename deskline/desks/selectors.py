@@ -12,7 +12,9 @@ from deskline.desks.models import Desk, RequestField, RequestType, Status
 
 
 def served_desk_ids(user: User) -> frozenset[int]:
-    """Ids of the desks whose tickets `user` works on as an agent."""
+    """Ids of the desks whose tickets `user` works on as an agent (a system actor: all)."""
+    if user.is_system:
+        return frozenset(catalog().desks)
     if not user.is_agent:
         return frozenset()
     known = catalog()

@@ -244,9 +244,9 @@ class TicketEvent(models.Model):
     ticket = models.ForeignKey(
         Ticket, on_delete=models.CASCADE, related_name="events", db_index=False
     )
-    actor = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    # A person or a system actor (accounts/actors.py): every event says who acted, so a person
+    # who acted cannot be deleted (deactivate them instead).
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=20, choices=EventKind.choices)
     field = models.CharField(max_length=64, blank=True)
     old_value = models.JSONField(null=True, blank=True)

@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from deskline.accounts.actors import SLA, system_actor
 from deskline.accounts.models import User
 from deskline.core.links import absolute_url
 from deskline.core.time import now
@@ -144,7 +145,7 @@ def _record(ticket: Ticket, cycle: Cycle, kind: str, at: datetime.datetime) -> N
     }
     TicketEvent.objects.create(
         ticket=ticket,
-        actor=None,
+        actor=system_actor(SLA),
         kind=EVENT_KINDS[kind],
         field=cycle.metric.name[:64],
         new_value=data,
