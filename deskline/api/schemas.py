@@ -11,7 +11,7 @@ from pydantic import ConfigDict, Field
 from deskline.accounts.models import User
 from deskline.desks.models import Desk, RequestField, RequestType, Status
 from deskline.tickets.models import Attachment, Comment, Ticket, TicketEvent
-from deskline.tickets.selectors import PersonRef, TicketRow, ticket_row_of
+from deskline.tickets.rows import PersonRef, TicketRow, ticket_row_of
 
 
 class Strict(Schema):

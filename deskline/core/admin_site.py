@@ -11,13 +11,13 @@ without importing the user model.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+
+from deskline.core.translations import language_codes, translations_example, validate_translations
 
 
 def is_desk_admin(request: HttpRequest) -> bool:
@@ -65,15 +65,6 @@ class SiteAdminAccess(DeskAdminAccess):
         return is_site_admin(request)
 
 
-def language_codes() -> list[str]:
-    return [code for code, _name in settings.LANGUAGES]
-
-
-def translations_example(attributes: tuple[str, ...]) -> str:
-    """The shape of a `translations` value, e.g. {"zh-hans": {"name": "…"}}."""
-    return json.dumps({"zh-hans": dict.fromkeys(attributes, "…")}, ensure_ascii=False)
-
-
 def translations_help(attributes: tuple[str, ...]) -> str:
     return _(
         "Text in other languages, as JSON: %(example)s. Languages: %(languages)s. "
@@ -82,50 +73,6 @@ def translations_help(attributes: tuple[str, ...]) -> str:
         "example": translations_example(attributes),
         "languages": ", ".join(language_codes()),
     }
-
-
-def validate_translations(value: Any, attributes: tuple[str, ...]) -> dict[str, dict[str, str]]:
-    """`value` when it maps known language codes to {attribute: text}; else a ValidationError.
-
-    The help center reads these with `translated_value`, which expects exactly this shape, so
-    a malformed value must stop at the form instead of breaking a page later.
-    """
-    if value in (None, ""):
-        return {}
-    if not isinstance(value, dict):
-        raise forms.ValidationError(
-            _("Write an object such as %(example)s."),
-            code="invalid_translations",
-            params={"example": translations_example(attributes)},
-        )
-    known = language_codes()
-    for language, texts in value.items():
-        if language not in known:
-            raise forms.ValidationError(
-                _("Unknown language %(language)s; use one of: %(languages)s."),
-                code="unknown_language",
-                params={"language": language, "languages": ", ".join(known)},
-            )
-        if not isinstance(texts, dict):
-            raise forms.ValidationError(
-                _("The value of %(language)s must be an object such as %(example)s."),
-                code="invalid_translations",
-                params={"language": language, "example": translations_example(attributes)},
-            )
-        for attribute, text in texts.items():
-            if attribute not in attributes:
-                raise forms.ValidationError(
-                    _("%(attribute)s cannot be translated here; use one of: %(attributes)s."),
-                    code="unknown_attribute",
-                    params={"attribute": attribute, "attributes": ", ".join(attributes)},
-                )
-            if not isinstance(text, str):
-                raise forms.ValidationError(
-                    _("The translation of %(attribute)s must be text."),
-                    code="invalid_translations",
-                    params={"attribute": attribute},
-                )
-    return value
 
 
 class TranslationsFormMixin(forms.ModelForm[Any]):

@@ -116,6 +116,10 @@ class Ticket(models.Model):
     # by the actions so that queues sort by "time remaining" along an index.
     sla_due_at = models.DateTimeField(default=NO_DEADLINE, editable=False)
 
+    # Not a column: the ticket's label names (sorted) when they were read or written with it,
+    # None until then; `tickets.labels` sets and reads it.
+    known_label_names: list[str] | None = None
+
     class Meta:
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")

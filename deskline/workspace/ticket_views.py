@@ -25,6 +25,7 @@ from deskline.desks.models import FieldType, RequestField
 from deskline.sla.selectors import ticket_sla
 from deskline.tickets import actions, queues, selectors
 from deskline.tickets.access import access_ticket, is_agent_of
+from deskline.tickets.labels import label_names
 from deskline.tickets.models import Priority, Ticket, TicketEvent
 from deskline.tickets.uploads import kept_only_on_success
 from deskline.workspace.sla_display import panel_rows
@@ -136,7 +137,7 @@ def _current_details(ticket: Ticket) -> dict[str, Any]:
         "priority": ticket.priority,
         "assignee": ticket.assignee.email if ticket.assignee else "",
         "team": ticket.team.name if ticket.team else "",
-        "labels": " ".join(selectors.label_names(ticket)),
+        "labels": " ".join(label_names(ticket)),
         "fields": dict(ticket.fields),
     }
 
@@ -167,7 +168,7 @@ def _render_ticket(
     context = {
         **sidebar_context(user, None),
         "ticket": ticket,
-        "labels": selectors.label_names(ticket),
+        "labels": label_names(ticket),
         "comments": comments,
         "events": [
             HistoryEntry(event, str(EVENT_FIELD_LABELS.get(event.field, event.field)))

@@ -4,20 +4,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_site_settings'),
+        ("accounts", "0002_site_settings"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='system_key',
-            field=models.CharField(blank=True, editable=False, max_length=64, null=True, unique=True),
+            model_name="user",
+            name="system_key",
+            field=models.CharField(
+                blank=True, editable=False, max_length=64, null=True, unique=True
+            ),
         ),
         migrations.AlterField(
-            model_name='user',
-            name='role',
-            field=models.CharField(choices=[('customer', 'Customer'), ('agent', 'Agent'), ('desk_admin', 'Desk admin'), ('site_admin', 'Site admin'), ('system', 'System')], default='customer', max_length=20, verbose_name='role'),
+            model_name="user",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("customer", "Customer"),
+                    ("agent", "Agent"),
+                    ("desk_admin", "Desk admin"),
+                    ("site_admin", "Site admin"),
+                    ("system", "System"),
+                ],
+                default="customer",
+                max_length=20,
+                verbose_name="role",
+            ),
         ),
     ]

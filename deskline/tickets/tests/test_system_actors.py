@@ -13,10 +13,10 @@ from deskline.accounts.actions import api_token_create, customer_get_or_create
 from deskline.accounts.actors import SLA, actor_name, system_actor
 from deskline.accounts.models import Role, User
 from deskline.core.errors import ValidationFailed
+from deskline.testing.factories import make_ticket
 from deskline.tickets.access import can_view, is_agent_of, visible_tickets
 from deskline.tickets.actions import ticket_comment, ticket_transition, ticket_update
 from deskline.tickets.models import TicketEvent
-from deskline.testing.factories import make_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,9 @@ def test_built_in_actors_are_named_in_the_readers_language():
 
 
 def test_a_system_actor_changes_tickets_of_any_desk_and_the_trail_names_it(helpdesk):
-    ticket = make_ticket(desk=helpdesk.it, reporter=helpdesk.alice, request_type=helpdesk.password_reset)
+    ticket = make_ticket(
+        desk=helpdesk.it, reporter=helpdesk.alice, request_type=helpdesk.password_reset
+    )
     other_desk = make_ticket(desk=helpdesk.hr, reporter=helpdesk.alice)
     rule = system_actor("rule:7", name="Escalate printers")
 
@@ -71,9 +73,7 @@ def test_nobody_can_sign_in_as_a_system_actor_nor_get_a_token_or_a_reset(helpdes
 
     assert authenticate(username=clock.email, password="") is None
     assert authenticate(username=clock.email, password="!deskline-system-actor") is None
-    response = Client().post(
-        "/accounts/login/", {"username": clock.email, "password": "anything"}
-    )
+    response = Client().post("/accounts/login/", {"username": clock.email, "password": "anything"})
     assert response.status_code == 200 and "_auth_user_id" not in Client().session
     Client().post("/accounts/password-reset/", {"email": clock.email})
     assert mail.outbox == []
