@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
+    # ninja's own templates and static Swagger UI for /api/v1/docs (without it, ninja renders a
+    # page that loads Swagger UI from a CDN with an inline script: blocked by our CSP, and offline).
+    "ninja",
     "deskline.core",
     "deskline.accounts",
     "deskline.desks",
@@ -60,6 +63,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "deskline.core.config.ConfigurationVersionMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "deskline.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -81,4 +81,10 @@
     row.classList.add("is-current");
     row.setAttribute("aria-current", "true");
   });
+
+  // The composer's preview box shows once htmx has put the rendered Markdown in it.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    const target = event.detail && event.detail.target;
+    if (target && target.classList && target.classList.contains("preview")) target.hidden = false;
+  });
 })();
