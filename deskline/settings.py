@@ -214,6 +214,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "deskline" / "locale"]
 USE_I18N = True
+# One way to write a date-time per language: "3 Dec 2026, 14:05", "2026年12月3日 14:05".
+FORMAT_MODULE_PATH = ["deskline.core.formats"]
 TIME_ZONE = "UTC"
 USE_TZ = True
 

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from deskline.accounts.models import User
+from deskline.core.dates import datetime_formatter
 from deskline.core.errors import DomainError, NotFound, ValidationFailed
 from deskline.core.errors import PermissionDenied as DomainPermissionDenied
 from deskline.core.markdown import render_markdown
@@ -201,6 +202,7 @@ def _queue_lines(rows: list[Any], states: dict[int, str], at: Any) -> list[Queue
     url_before, url_after = reverse("workspace:ticket", kwargs={"key": "KEY"}).split("KEY")
     select = _("Select %(key)s")
     priorities = {value: str(label) for value, label in Priority.choices}
+    written = datetime_formatter()
     lines = []
     for row in rows:
         due = due_cell(row.sla_due_at, states.get(row.id), at)
@@ -223,9 +225,9 @@ def _queue_lines(rows: list[Any], states: dict[int, str], at: Any) -> list[Queue
                 due_text=str(due.text),
                 due_colour=due.colour,
                 due_iso=due_at.isoformat() if due_at else "",
-                due_title=due_at.strftime("%Y-%m-%d %H:%M") if due_at else "",
+                due_title=written(due_at) if due_at else "",
                 updated_iso=updated_at.isoformat(),
-                updated_text=updated_at.strftime("%Y-%m-%d %H:%M"),
+                updated_text=written(updated_at),
             )
         )
     return lines
