@@ -296,14 +296,20 @@ def _bulk_changes(request: HttpRequest, user: User) -> dict[str, Any]:
     if action == "assign_me":
         return {"assignee": user}
     if action == "assign":
+        # An empty choice is the bar's "Choose an agent…", not a wish to unassign.
         email = (request.POST.get("assignee") or "").strip()
-        return {"assignee": email or None}
+        if not email:
+            raise ValidationFailed(_("Choose an agent to assign."), code="invalid_assignee")
+        return {"assignee": email}
     if action == "unassign":
         return {"assignee": None}
     if action == "status":
         return {"status": (request.POST.get("status") or "").strip()}
     if action == "priority":
-        return {"priority": (request.POST.get("priority") or "").strip()}
+        priority = (request.POST.get("priority") or "").strip()
+        if not priority:
+            raise ValidationFailed(_("Choose a priority."), code="invalid_priority")
+        return {"priority": priority}
     raise ValidationFailed(_("Choose what to change."), code="invalid_bulk_change")
 
 
