@@ -1,5 +1,6 @@
 """What a page looks like to a person, measured in the browser: no sideways scroll, and no
-element that must stay on one line (a key, a date-time, a top-bar link) broken over several."""
+element that must stay on one line (a key, a date-time, a top-bar link) broken over several or
+sticking out of the cell or card it is in."""
 
 from __future__ import annotations
 
@@ -56,9 +57,16 @@ _MEASURE = """
       const style = getComputedStyle(element);
       const line = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.5;
       const height = element.getBoundingClientRect().height;
+      const text = selector + ' "' + element.textContent.trim().slice(0, 40) + '": ';
       if (rects.length > 1 || height > 1.8 * line) {
-        broken.push(selector + ' "' + element.textContent.trim().slice(0, 40) + '": '
-          + rects.length + " boxes, " + Math.round(height) + "px high");
+        broken.push(text + rects.length + " boxes, " + Math.round(height) + "px high");
+      }
+      // Kept on one line, it must still fit the cell, card or bar it is in.
+      const box = element.parentElement.closest("dd, td, th, li, header, nav, section, div");
+      const right = element.getBoundingClientRect().right;
+      if (box && right > box.getBoundingClientRect().right + 1) {
+        broken.push(text + "sticks out of its " + box.tagName.toLowerCase() + " by "
+          + Math.round(right - box.getBoundingClientRect().right) + "px");
       }
     });
   }
