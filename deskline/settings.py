@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
+    # ninja's own templates and static Swagger UI for /api/v1/docs (without it, ninja renders a
+    # page that loads Swagger UI from a CDN with an inline script: blocked by our CSP, and offline).
+    "ninja",
     "deskline.core",
     "deskline.accounts",
     "deskline.desks",
@@ -81,6 +84,7 @@ MIDDLEWARE = [
     "deskline.core.config.ConfigurationVersionMiddleware",
     "deskline.core.links.RequestLinksMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "deskline.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -231,6 +235,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "deskline" / "locale"]
 USE_I18N = True
+# One way to write a date-time per language: "3 Dec 2026, 14:05", "2026年12月3日 14:05".
+FORMAT_MODULE_PATH = ["deskline.core.formats"]
 TIME_ZONE = "UTC"
 USE_TZ = True
 

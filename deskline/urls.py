@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from deskline.api.v1 import api, unknown_endpoint
+from deskline.core.views import favicon
 
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<path>.*)$", unknown_endpoint),

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from deskline.accounts.models import User
+from deskline.core.dates import datetime_formatter
 from deskline.core.errors import DomainError, NotFound, ValidationFailed
 from deskline.core.errors import PermissionDenied as DomainPermissionDenied
 from deskline.core.markdown import render_markdown
@@ -201,6 +202,7 @@ def _queue_lines(rows: list[Any], states: dict[int, str], at: Any) -> list[Queue
     url_before, url_after = reverse("workspace:ticket", kwargs={"key": "KEY"}).split("KEY")
     select = _("Select %(key)s")
     priorities = {value: str(label) for value, label in Priority.choices}
+    written = datetime_formatter()
     lines = []
     for row in rows:
         due = due_cell(row.sla_due_at, states.get(row.id), at)
@@ -223,9 +225,9 @@ def _queue_lines(rows: list[Any], states: dict[int, str], at: Any) -> list[Queue
                 due_text=str(due.text),
                 due_colour=due.colour,
                 due_iso=due_at.isoformat() if due_at else "",
-                due_title=due_at.strftime("%Y-%m-%d %H:%M") if due_at else "",
+                due_title=written(due_at) if due_at else "",
                 updated_iso=updated_at.isoformat(),
-                updated_text=updated_at.strftime("%Y-%m-%d %H:%M"),
+                updated_text=written(updated_at),
             )
         )
     return lines
@@ -294,14 +296,20 @@ def _bulk_changes(request: HttpRequest, user: User) -> dict[str, Any]:
     if action == "assign_me":
         return {"assignee": user}
     if action == "assign":
+        # An empty choice is the bar's "Choose an agent…", not a wish to unassign.
         email = (request.POST.get("assignee") or "").strip()
-        return {"assignee": email or None}
+        if not email:
+            raise ValidationFailed(_("Choose an agent to assign."), code="invalid_assignee")
+        return {"assignee": email}
     if action == "unassign":
         return {"assignee": None}
     if action == "status":
         return {"status": (request.POST.get("status") or "").strip()}
     if action == "priority":
-        return {"priority": (request.POST.get("priority") or "").strip()}
+        priority = (request.POST.get("priority") or "").strip()
+        if not priority:
+            raise ValidationFailed(_("Choose a priority."), code="invalid_priority")
+        return {"priority": priority}
     raise ValidationFailed(_("Choose what to change."), code="invalid_bulk_change")
 
 

@@ -10,11 +10,19 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Response,
+    sync_playwright,
+)
 
 from deskline.accounts.models import User
 from deskline.testing.factories import DEFAULT_PASSWORD
@@ -50,12 +58,14 @@ def open_page(browser: Browser, live_server: object) -> Iterator[Callable[..., P
     """Open a fresh browser context (own cookies) in `locale`; returns its page."""
     contexts: list[BrowserContext] = []
 
-    def open_(locale: str = "en-US", time_zone: str = "UTC") -> Page:
+    def open_(
+        locale: str = "en-US", time_zone: str = "UTC", viewport: tuple[int, int] = (1280, 860)
+    ) -> Page:
         context = browser.new_context(
             base_url=str(live_server),
             locale=locale,
             timezone_id=time_zone,
-            viewport={"width": 1280, "height": 860},
+            viewport={"width": viewport[0], "height": viewport[1]},
         )
         context.set_default_timeout(10_000)
         contexts.append(context)
@@ -83,3 +93,39 @@ def screenshot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# Reports every Content-Security-Policy violation of a page to its console, where Python reads it.
+_REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  console.error("CSP violation: " + event.violatedDirective
+    + " blocked " + (event.blockedURI || "inline")
+    + " at " + event.sourceFile + ":" + event.lineNumber + " (" + (event.sample || "") + ")");
+});
+"""
+
+
+@dataclass
+class Problems:
+    """What went wrong while a person clicked through: CSP violations and failed requests."""
+
+    violations: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+
+
+def watch(page: Page) -> Problems:
+    """Collect `page`'s CSP violations (from this point on) and its requests answered 4xx/5xx."""
+    problems = Problems()
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.text.startswith("CSP violation") or "Content Security Policy" in message.text:
+            problems.violations.append(f"{page.url}: {message.text}")
+
+    def on_response(response: Response) -> None:
+        if response.status >= 400 and response.request.resource_type != "document":
+            problems.failed_requests.append(f"{response.status} {response.url}")
+
+    page.context.add_init_script(_REPORT_VIOLATIONS)
+    page.on("console", on_console)
+    page.on("response", on_response)
+    return problems

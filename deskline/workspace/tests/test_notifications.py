@@ -46,8 +46,8 @@ def test_the_list_shows_the_agents_notifications_newest_first(helpdesk, announce
     assert response.status_code == 200
     html = response.content.decode()
     assert texts(html) == [
-        f"New Time to first response on {announced.key} breached at 2026-03-09 11:00",
-        f"New Time to first response on {announced.key} will breach at 2026-03-09 11:00",
+        f"New Time to first response on {announced.key} breached at 9 Mar 2026, 11:00",
+        f"New Time to first response on {announced.key} will breach at 9 Mar 2026, 11:00",
     ]
     assert html.count(f'href="/agent/tickets/{announced.key}/"') == 2
 
@@ -55,7 +55,7 @@ def test_the_list_shows_the_agents_notifications_newest_first(helpdesk, announce
 def test_the_text_is_written_in_the_viewers_time_zone(helpdesk, announced):
     html = signed_in(helpdesk.li).get("/agent/notifications/").content.decode()  # in UTC
 
-    assert f"Time to first response on {announced.key} breached at 2026-03-09 03:00" in html
+    assert f"Time to first response on {announced.key} breached at 9 Mar 2026, 03:00" in html
 
 
 def test_another_agents_notifications_are_not_shown(helpdesk, announced):

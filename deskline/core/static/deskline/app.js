@@ -46,6 +46,14 @@
     input.addEventListener("change", show);
   }
 
+  // A <select data-submit-on-change> sends its form as soon as a choice is made (the language
+  // picker); without JavaScript its form shows a button instead.
+  document.addEventListener("change", function (event) {
+    const select = event.target;
+    if (!select.matches || !select.matches("select[data-submit-on-change]") || !select.form) return;
+    select.form.requestSubmit();
+  });
+
   function enhance(root) {
     root.querySelectorAll("[data-dropzone]").forEach(enhanceDropzone);
   }

@@ -81,4 +81,35 @@
     row.classList.add("is-current");
     row.setAttribute("aria-current", "true");
   });
+
+  // The composer's preview box shows once htmx has put the rendered Markdown in it.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    const target = event.detail && event.detail.target;
+    if (target && target.classList && target.classList.contains("preview")) target.hidden = false;
+  });
+
+  // The bulk-change bar shows once a ticket is ticked, and each of its buttons that needs a
+  // choice waits for one (the lists start at "Choose…").
+  function updateBulkBar(form) {
+    const bar = form.querySelector("[data-bulk-bar]");
+    if (!bar) return;
+    bar.hidden = !form.querySelector('input[name="tickets"]:checked');
+    bar.querySelectorAll(".bulk-group").forEach(function (group) {
+      const select = group.querySelector("select");
+      const button = group.querySelector("button");
+      if (select && button) button.disabled = !select.value;
+    });
+  }
+
+  function updateBulkBars() {
+    document.querySelectorAll("form.bulk-form").forEach(updateBulkBar);
+  }
+
+  document.addEventListener("change", function (event) {
+    const form = event.target.closest && event.target.closest("form.bulk-form");
+    if (form) updateBulkBar(form);
+  });
+  document.addEventListener("DOMContentLoaded", updateBulkBars);
+  // Back and forward keep ticked boxes: show the bar for them too.
+  window.addEventListener("pageshow", updateBulkBars);
 })();
