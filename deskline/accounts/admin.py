@@ -267,10 +267,12 @@ class TeamAdmin(DeskAdminAccess, admin.ModelAdmin[Team]):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(SiteAdminAccess, admin.ModelAdmin[ApiToken]):
-    list_display = ("prefix", "user", "name", "created_at", "last_used_at")
+    list_display = ("prefix", "user", "name", "created_at", "last_used_at", "expires_at")
     list_select_related = ("user",)
-    readonly_fields = ("user", "name", "prefix", "token_hash", "created_at", "last_used_at")
-    search_fields = ("user__email", "name")
+    # Never the token (only its hash is stored) and not even the hash: prefix, name and dates.
+    fields = ("user", "name", "prefix", "created_at", "last_used_at", "expires_at")
+    readonly_fields = fields
+    search_fields = ("user__email", "name", "prefix")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # tokens are shown once, by `deskline token create`
