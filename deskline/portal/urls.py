@@ -18,6 +18,7 @@ urlpatterns = [
     path("requests/<str:key>/", request_views.request_detail, name="request"),
     path("requests/<str:key>/comments/", request_views.add_comment, name="comment"),
     path("requests/<str:key>/status/", request_views.transition, name="transition"),
+    path("requests/<str:key>/sharing/", request_views.sharing, name="sharing"),
     path(
         "requests/<str:key>/files/<int:attachment_id>/",
         request_views.attachment,
