@@ -97,7 +97,7 @@ def ticket_participant_add(*, actor: User, ticket: Ticket, person: User) -> Part
             kind=EventKind.CHANGED,
             field="participants",
             old_value=None,
-            new_value={"id": person.pk, "name": person.display_name},
+            new_value=person.email,  # people appear in the audit by address, as elsewhere
             created_at=at,
         )
     return participant

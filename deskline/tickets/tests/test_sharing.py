@@ -128,7 +128,7 @@ def test_adding_someone_who_commented_lets_them_keep_the_request(
     assert sees(helpdesk.bob, shared)
     assert Participant.objects.get(user=helpdesk.bob).reason == ParticipantReason.ADDED
     added = TicketEvent.objects.filter(ticket=shared, field="participants")
-    assert [event.new_value for event in added] == [{"id": helpdesk.bob.pk, "name": "Bob"}]
+    assert [(event.old_value, event.new_value) for event in added] == [(None, "bob@acme.example")]
 
 
 def test_the_reporter_cannot_be_added_to_their_own_request(helpdesk: Helpdesk, shared: Ticket):
