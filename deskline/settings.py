@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import dj_database_url
@@ -57,6 +59,74 @@ def _base_url() -> str:
 
 DESKLINE_BASE_URL = _base_url()
 
+
+def _web_security(base_url: str) -> dict[str, Any]:
+    """The settings that DESKLINE_BASE_URL implies (README, "Behind a TLS proxy").
+
+    An https:// address means Deskline is reached through a proxy that ends TLS: browsers' POSTs
+    come from that origin, cookies travel only over TLS, browsers are told to stay on https
+    (HSTS), and the proxy says a request came over TLS with `X-Forwarded-Proto: https` (it must
+    set that header itself and drop any the client sent). The address's host is served in any
+    case.
+    """
+    parsed = urlparse(base_url)
+    found: dict[str, Any] = {
+        "EXTRA_ALLOWED_HOSTS": [parsed.hostname] if parsed.hostname else [],
+        "CSRF_TRUSTED_ORIGINS": [],
+        "SESSION_COOKIE_SECURE": False,
+        "CSRF_COOKIE_SECURE": False,
+        "SECURE_PROXY_SSL_HEADER": None,
+        "SECURE_SSL_REDIRECT": False,
+        "SECURE_HSTS_SECONDS": 0,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": False,
+        "SECURE_HSTS_PRELOAD": False,
+        "SILENCED_SYSTEM_CHECKS": [],
+        # How many proxies in front of Deskline append the client's address to X-Forwarded-For
+        # (read by core.clients for sign-in throttling); without TLS, none unless told.
+        "DESKLINE_TRUSTED_PROXIES": env_int("DESKLINE_TRUSTED_PROXIES", 0, minimum=0),
+    }
+    if parsed.scheme != "https":
+        return found
+    redirect = env_bool("DESKLINE_SSL_REDIRECT", True)
+    preload = env_bool("DESKLINE_HSTS_PRELOAD", False)
+    silenced = []
+    if not redirect:
+        silenced.append("security.W008")  # the proxy sends http:// to https:// itself
+    if not preload:
+        # Asking browsers to preload the host is the domain owner's decision, not a default.
+        silenced.append("security.W021")
+    found.update(
+        {
+            "CSRF_TRUSTED_ORIGINS": ["https://" + parsed.netloc.rsplit("@", 1)[-1]],
+            "SESSION_COOKIE_SECURE": True,
+            "CSRF_COOKIE_SECURE": True,
+            "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"),
+            "SECURE_SSL_REDIRECT": redirect,
+            "SECURE_HSTS_SECONDS": env_int("DESKLINE_HSTS_SECONDS", 365 * 24 * 3600, minimum=0),
+            "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+            "SECURE_HSTS_PRELOAD": preload,
+            "SILENCED_SYSTEM_CHECKS": silenced,
+            "DESKLINE_TRUSTED_PROXIES": env_int("DESKLINE_TRUSTED_PROXIES", 1, minimum=0),
+        }
+    )
+    return found
+
+
+_security = _web_security(DESKLINE_BASE_URL)
+ALLOWED_HOSTS += [host for host in _security["EXTRA_ALLOWED_HOSTS"] if host not in ALLOWED_HOSTS]
+CSRF_TRUSTED_ORIGINS: list[str] = _security["CSRF_TRUSTED_ORIGINS"]
+SESSION_COOKIE_SECURE: bool = _security["SESSION_COOKIE_SECURE"]
+CSRF_COOKIE_SECURE: bool = _security["CSRF_COOKIE_SECURE"]
+SECURE_PROXY_SSL_HEADER: tuple[str, str] | None = _security["SECURE_PROXY_SSL_HEADER"]
+SECURE_SSL_REDIRECT: bool = _security["SECURE_SSL_REDIRECT"]
+SECURE_HSTS_SECONDS: int = _security["SECURE_HSTS_SECONDS"]
+SECURE_HSTS_INCLUDE_SUBDOMAINS: bool = _security["SECURE_HSTS_INCLUDE_SUBDOMAINS"]
+SECURE_HSTS_PRELOAD: bool = _security["SECURE_HSTS_PRELOAD"]
+SILENCED_SYSTEM_CHECKS: list[str] = _security["SILENCED_SYSTEM_CHECKS"]
+DESKLINE_TRUSTED_PROXIES: int = _security["DESKLINE_TRUSTED_PROXIES"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -68,6 +138,7 @@ INSTALLED_APPS = [
     # ninja's own templates and static Swagger UI for /api/v1/docs (without it, ninja renders a
     # page that loads Swagger UI from a CDN with an inline script: blocked by our CSP, and offline).
     "ninja",
+    "axes",
     "deskline.core",
     "deskline.accounts",
     "deskline.desks",
@@ -93,6 +164,8 @@ MIDDLEWARE = [
     "deskline.core.middleware.UserTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a refused sign-in (too many failures) into the "sign-in paused" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "deskline.urls"
@@ -222,9 +295,35 @@ else:
     )
 
 AUTH_USER_MODEL = "accounts.User"
+# Every sign-in with a password (help center, /admin/login/) goes through django-axes first: it
+# refuses an account or a client address with too many recent failures (docs/adr/0010). The API
+# takes bearer tokens only and has no password endpoint.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "deskline.accounts.throttle.SignInFailures"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = 10  # per account; per client address see accounts.throttle
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "deskline.accounts.throttle.attempted_username"
+AXES_CLIENT_IP_CALLABLE = "deskline.core.clients.client_address"
+AXES_LOCKOUT_CALLABLE = "deskline.portal.account_views.sign_in_paused"
+# A success does not wipe the failures: otherwise signing in to one's own account from the same
+# address would reset the count of guesses at someone else's.
+AXES_RESET_ON_SUCCESS = False
+# Attempts while paused are refused without being recorded: the pause ends on time, and a flood
+# of refused guesses adds no rows.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # Not a check: revokes the account's API tokens whenever its password changes.
+    {"NAME": "deskline.accounts.passwords.PasswordChangeRevokesApiTokens"},
 ]
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:home"

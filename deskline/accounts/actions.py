@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
@@ -20,10 +21,13 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+def api_token_create(
+    *, user: User, name: str = "", expires_at: datetime | None = None
+) -> tuple[ApiToken, str]:
     """Create an API token for `user`; returns the row and the raw token, shown only once.
 
-    A system actor never gets one: nobody may sign in as Deskline itself.
+    With `expires_at`, the API refuses the token from that moment on like an unknown one. A
+    system actor never gets one: nobody may sign in as Deskline itself.
     """
     if user.is_system:
         raise ValidationFailed(
@@ -31,9 +35,21 @@ def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
         )
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, name=name, prefix=raw[:10], token_hash=hash_token(raw)
+        user=user, name=name, prefix=raw[:10], token_hash=hash_token(raw), expires_at=expires_at
     )
     return token, raw
+
+
+def api_token_revoke(*, token: ApiToken) -> None:
+    """Revoke one token: the API refuses it from the next request on. The caller has checked
+    that whoever asks may (its owner, or an operator at the command line)."""
+    ApiToken.objects.filter(pk=token.pk).delete()
+
+
+def api_tokens_revoke_all(*, user: User) -> int:
+    """Revoke every token of `user` (their password changed); how many there were."""
+    count, _per_model = ApiToken.objects.filter(user_id=user.pk).delete()
+    return count
 
 
 def normalize_email(email: str, *, field: str = "email") -> str:

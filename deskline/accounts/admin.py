@@ -2,6 +2,11 @@
 
 Desk admins manage customers, agents and other desk admins; site admins (and only they) can
 make or change a site admin, see API tokens and change the site settings.
+
+A desk admin's reach follows their teams: they see and change the teams they belong to, and
+put people only in those; they change customers, themselves and the agents who share a team
+with them or have none yet. Other agents and desk admins they only see: changing one's e-mail or
+password would take over that person's desks. A site admin reaches everyone.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +66,28 @@ def _time_zone_field(db_field: Any, **kwargs: Any) -> forms.ChoiceField:
     )
 
 
+def own_teams(request: HttpRequest) -> QuerySet[Team] | None:
+    """The teams the signed-in desk admin belongs to; None for a site admin (every team)."""
+    if is_site_admin(request):
+        return None
+    return Team.objects.filter(members=request.user.pk)
+
+
+def manages(request: HttpRequest, person: User) -> bool:
+    """True when the signed-in admin may change `person` (see the module's docstring)."""
+    if is_site_admin(request):
+        return True
+    if _is_protected(person):
+        return False
+    if not person.is_agent or person.pk == request.user.pk:
+        return True
+    teams = set(person.teams.values_list("id", flat=True))
+    mine = own_teams(request)
+    return not teams or bool(
+        teams & set(mine.values_list("id", flat=True) if mine is not None else ())
+    )
+
+
 # Users ------------------------------------------------------------------------------------
 
 
@@ -88,7 +115,11 @@ class UserEditForm(EmailFormMixin, UserChangeForm[User]):
 
 
 class TeamMembershipFormSet(BaseInlineFormSet[Any, User, forms.ModelForm[Any]]):
-    """The same rule as the team screen: teams are groups of agents, customers are never members."""
+    """The same rule as the team screen: teams are groups of agents, customers are never members.
+
+    A desk admin sees only the memberships of their own teams; the person's other memberships
+    stay as they are, and count too.
+    """
 
     def clean(self) -> None:
         super().clean()
@@ -97,7 +128,14 @@ class TeamMembershipFormSet(BaseInlineFormSet[Any, User, forms.ModelForm[Any]]):
         kept = [
             form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
-        if kept:
+        hidden = (
+            Team.members.through.objects.filter(user_id=self.instance.pk)
+            .exclude(pk__in=self.get_queryset().values("pk"))
+            .exists()
+            if self.instance.pk
+            else False
+        )
+        if kept or hidden:
             raise forms.ValidationError(
                 gettext("Customers are not members of teams; remove these team memberships."),
                 code="customer_in_team",
@@ -110,6 +148,17 @@ class TeamMembershipInline(DeskAdminAccess, admin.TabularInline[Any, User]):
     extra = 0
     verbose_name = _("team membership")
     verbose_name_plural = _("team memberships (the desks an agent works on follow their teams)")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        memberships = super().get_queryset(request)
+        mine = own_teams(request)
+        return memberships if mine is None else memberships.filter(team__in=mine)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        mine = own_teams(request)
+        if db_field.name == "team" and mine is not None:
+            kwargs["queryset"] = mine
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 def _is_protected(user: User) -> bool:
@@ -188,12 +237,12 @@ class UserAdmin(DeskAdminAccess, BaseUserAdmin):
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if obj is not None and _is_protected(obj) and not is_site_admin(request):
+        if obj is not None and not manages(request, obj):
             return False
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if obj is not None and _is_protected(obj) and not is_site_admin(request):
+        if obj is not None and not manages(request, obj):
             return False
         return super().has_delete_permission(request, obj)
 
@@ -240,8 +289,28 @@ class OrganizationAdmin(DeskAdminAccess, admin.ModelAdmin[Organization]):
         return int(getattr(obj, "member_count", 0))
 
 
+class TeamForm(forms.ModelForm[Team]):
+    # Set by TeamAdmin for a desk admin: they must stay in a team they save, or it leaves
+    # their reach as it is saved.
+    admin_id: int | None = None
+
+    class Meta:
+        model = Team
+        fields = ("name", "description", "members")
+
+    def clean_members(self) -> Any:
+        members = self.cleaned_data.get("members")
+        if self.admin_id is not None and self.admin_id not in {m.pk for m in members or []}:
+            raise forms.ValidationError(
+                gettext("Stay a member: you manage only the teams you belong to."),
+                code="admin_not_member",
+            )
+        return members
+
+
 @admin.register(Team)
 class TeamAdmin(DeskAdminAccess, admin.ModelAdmin[Team]):
+    form = TeamForm
     list_display = ("name", "description", "member_count")
     search_fields = ("name", "description")
     ordering = ("name",)
@@ -249,7 +318,24 @@ class TeamAdmin(DeskAdminAccess, admin.ModelAdmin[Team]):
     fields = ("name", "description", "members")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Team]:
-        return super().get_queryset(request).annotate(member_count=Count("members"))
+        teams = super().get_queryset(request)
+        mine = own_teams(request)
+        if mine is not None:
+            teams = teams.filter(pk__in=mine.values("pk"))
+        return teams.annotate(member_count=Count("members"))
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
+        found = super().get_object(request, object_id, from_field)
+        if found is None:  # another's team answers like one that does not exist
+            raise Http404(gettext("There is no such team, or you are not one of its members."))
+        return found
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        admin_id = None if is_site_admin(request) else request.user.pk
+        return type(form.__name__, (form,), {"admin_id": admin_id})
 
     def formfield_for_manytomany(
         self, db_field: Any, request: HttpRequest, **kwargs: Any
@@ -272,10 +358,12 @@ class TeamAdmin(DeskAdminAccess, admin.ModelAdmin[Team]):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(SiteAdminAccess, admin.ModelAdmin[ApiToken]):
-    list_display = ("prefix", "user", "name", "created_at", "last_used_at")
+    list_display = ("prefix", "user", "name", "created_at", "last_used_at", "expires_at")
     list_select_related = ("user",)
-    readonly_fields = ("user", "name", "prefix", "token_hash", "created_at", "last_used_at")
-    search_fields = ("user__email", "name")
+    # Never the token (only its hash is stored) and not even the hash: prefix, name and dates.
+    fields = ("user", "name", "prefix", "created_at", "last_used_at", "expires_at")
+    readonly_fields = fields
+    search_fields = ("user__email", "name", "prefix")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # tokens are shown once, by `deskline token create`

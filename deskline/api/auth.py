@@ -33,15 +33,20 @@ _TOKEN_QUERY = (
     f"FROM {ApiToken._meta.db_table} t "
     f"JOIN {User._meta.db_table} u ON u.id = t.user_id "
     f"LEFT JOIN {Organization._meta.db_table} o ON o.id = u.organization_id "
-    "WHERE t.token_hash = %s AND u.is_active LIMIT 1"
+    "WHERE t.token_hash = %s AND u.is_active "
+    "AND (t.expires_at IS NULL OR t.expires_at > %s) LIMIT 1"
 )
 _converters: dict[str, Any] = {}
 
 
-def _token_row(token_hash: str) -> list[Any] | None:
-    """The query's row, each user column converted as the ORM converts it (a SQLite date)."""
+def _token_row(token_hash: str, moment: datetime) -> list[Any] | None:
+    """The query's row, each user column converted as the ORM converts it (a SQLite date).
+
+    None for an unknown token, a deactivated user, or a token expired at `moment`.
+    """
     with connection.cursor() as cursor:
-        cursor.execute(_TOKEN_QUERY, [token_hash])
+        # The moment as the database stores datetimes (SQLite compares its text form).
+        cursor.execute(_TOKEN_QUERY, [token_hash, connection.ops.adapt_datetimefield_value(moment)])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -63,7 +68,8 @@ class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         if not token or len(token) > 200:
             return None
-        row = _token_row(hash_token(token))
+        moment = now()
+        row = _token_row(hash_token(token), moment)
         if row is None:
             return None
         count = len(_USER_NAMES)
@@ -79,7 +85,6 @@ class BearerToken(HttpBearer):
             )
         else:
             user.organization = None
-        moment = now()
         last_used_at = as_utc(token_last_used_at)
         # Record use at most every few minutes so reads stay reads.
         if last_used_at is None or moment - last_used_at > LAST_USED_PRECISION:

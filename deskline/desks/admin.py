@@ -4,6 +4,9 @@ Every check a desk admin can trip (a second initial status, a select field witho
 short link to another desk's form) lives in the forms below, so a mistake shows next to the
 field and nothing is saved: the admin validates the page and all its inlines before it writes,
 and writes them in one transaction.
+
+A desk admin sees and changes only the desks their teams serve, with their statuses, request
+types, forms and short links (desks.admin_scope); a site admin, every desk.
 """
 
 from __future__ import annotations
@@ -21,6 +24,12 @@ from django.utils.translation import gettext_lazy as _
 from deskline.core.admin_site import DeskAdminAccess, TranslationsFormMixin
 from deskline.core.config import configuration_changed
 from deskline.desks.actions import DEFAULT_WORKFLOW, desk_create
+from deskline.desks.admin_scope import (
+    DeskScopedAccess,
+    ScopedChoicesInline,
+    offered_teams,
+    own_team_ids,
+)
 from deskline.desks.models import (
     Desk,
     FieldType,
@@ -121,7 +130,9 @@ class RequestTypeInlineForm(TranslationsFormMixin):
         fields = ("position", "name", "kind", "default_team", "is_active")
 
 
-class RequestTypeInline(DeskAdminAccess, admin.TabularInline[RequestType, Desk]):
+class RequestTypeInline(
+    ScopedChoicesInline, DeskAdminAccess, admin.TabularInline[RequestType, Desk]
+):
     model = RequestType
     form = RequestTypeInlineForm
     extra = 0
@@ -195,11 +206,11 @@ class RequestTypeForm(TranslationsFormMixin):
 
 
 @admin.register(RequestType)
-class RequestTypeAdmin(DeskAdminAccess, admin.ModelAdmin[RequestType]):
+class RequestTypeAdmin(DeskScopedAccess, admin.ModelAdmin[RequestType]):
     form = RequestTypeForm
     list_display = ("name", "desk", "kind", "default_team", "is_active", "position",
                     "field_count")  # fmt: skip
-    list_filter = ("desk", "kind", "is_active")
+    list_filter = (("desk", admin.RelatedOnlyFieldListFilter), "kind", "is_active")
     list_select_related = ("desk", "default_team")
     search_fields = ("name", "desk__key", "desk__name")
     ordering = ("desk__position", "desk__key", "position", "id")
@@ -241,8 +252,25 @@ class DeskForm(TranslationsFormMixin):
         model = Desk
         fields = ("key", "name", "description", "teams", "is_active", "position", "translations")
 
+    # The teams of the desk admin filling the form in (None: a site admin), set by DeskAdmin.
+    own_team_ids: frozenset[int] | None = None
+
     def clean_key(self) -> str:
         return str(self.cleaned_data.get("key") or "").strip().upper()
+
+    def clean_teams(self) -> Any:
+        teams = self.cleaned_data.get("teams")
+        own = self.own_team_ids
+        if own is not None and not {team.pk for team in teams or []} & own:
+            # Without one of their teams the desk would leave the admin's reach as it is saved.
+            raise forms.ValidationError(
+                gettext(
+                    "Keep at least one of your own teams on the desk: you configure only the "
+                    "desks your teams serve."
+                ),
+                code="own_team_required",
+            )
+        return teams
 
 
 def _default_workflow_description() -> str:
@@ -257,11 +285,12 @@ def _default_workflow_description() -> str:
 
 
 @admin.register(Desk)
-class DeskAdmin(DeskAdminAccess, admin.ModelAdmin[Desk]):
+class DeskAdmin(DeskScopedAccess, admin.ModelAdmin[Desk]):
     form = DeskForm
+    desk_path = "id"
     list_display = ("key", "name", "is_active", "position", "status_count",
                     "request_type_count")  # fmt: skip
-    list_filter = ("is_active", "teams")
+    list_filter = ("is_active", ("teams", admin.RelatedOnlyFieldListFilter))
     search_fields = ("key", "name")
     ordering = ("position", "key")
     filter_horizontal = ("teams",)
@@ -287,6 +316,19 @@ class DeskAdmin(DeskAdminAccess, admin.ModelAdmin[Desk]):
             ),
             (_("Other languages"), {"fields": ("translations",)}),
         )
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"own_team_ids": own_team_ids(request)})
+
+    def formfield_for_manytomany(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelMultipleChoiceField | None:
+        if db_field.name == "teams":
+            kwargs["queryset"] = offered_teams(request)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Desk | None = None) -> Any:
         # The key starts every ticket key (IT-42), so it stays once tickets may exist.
@@ -359,10 +401,10 @@ class ShortLinkForm(forms.ModelForm[ShortLink]):
 
 
 @admin.register(ShortLink)
-class ShortLinkAdmin(DeskAdminAccess, admin.ModelAdmin[ShortLink]):
+class ShortLinkAdmin(DeskScopedAccess, admin.ModelAdmin[ShortLink]):
     form = ShortLinkForm
     list_display = ("__str__", "desk", "request_type", "created_at")
-    list_filter = ("desk",)
+    list_filter = (("desk", admin.RelatedOnlyFieldListFilter),)
     list_select_related = ("desk", "request_type")
     autocomplete_fields = ("request_type",)
     search_fields = ("slug", "desk__key", "request_type__name")

@@ -13,11 +13,13 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.files.uploadedfile import UploadedFile
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from deskline.accounts.models import Role, User
 from deskline.core.errors import ValidationFailed
+from deskline.core.links import absolute_url
 from deskline.desks.fields import clean_field_values
 from deskline.desks.models import FieldType, RequestField
 from deskline.tickets.models import Priority
@@ -240,6 +242,9 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 
 class SignUpForm(DomainErrorsMixin, forms.Form):
+    """The first step of sign-up: who you are and where to send the link that proves the address
+    is yours. The password is chosen from that link."""
+
     use_required_attribute = False
 
     display_name = forms.CharField(
@@ -249,6 +254,18 @@ class SignUpForm(DomainErrorsMixin, forms.Form):
         label=_("E-mail address"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"required": _("Enter your e-mail address.")},
+    )
+
+    ERROR_NAMES = {"display_name": "display_name", "email": "email"}
+
+
+class SignUpPasswordForm(DomainErrorsMixin, forms.Form):
+    """The second step of sign-up, from the e-mailed link: the name again and the password."""
+
+    use_required_attribute = False
+
+    display_name = forms.CharField(
+        label=_("Your name"), max_length=150, error_messages={"required": _("Enter your name.")}
     )
     password = forms.CharField(
         label=_("Password"),
@@ -263,7 +280,7 @@ class SignUpForm(DomainErrorsMixin, forms.Form):
         error_messages={"required": _("Type the password again.")},
     )
 
-    ERROR_NAMES = {"display_name": "display_name", "email": "email", "password": "password"}
+    ERROR_NAMES = {"display_name": "display_name", "password": "password"}
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -292,6 +309,14 @@ class HelpCenterPasswordResetForm(PasswordResetForm):
     ) -> None:
         user = context.get("user")
         language = getattr(user, "locale", "") or translation.get_language()
+        # The link starts where people reach Deskline: DESKLINE_BASE_URL when it is set (behind
+        # a proxy the request's own address may be an internal one).
+        context["reset_url"] = absolute_url(
+            reverse(
+                "portal:password_reset_confirm",
+                kwargs={"uidb64": context["uid"], "token": context["token"]},
+            )
+        )
         with translation.override(language):
             super().send_mail(
                 subject_template_name,

@@ -25,6 +25,7 @@ from deskline.tickets import help_center, selectors
 from deskline.tickets.access import access_ticket
 from deskline.tickets.actions import attachment_upload, ticket_comment, ticket_transition
 from deskline.tickets.models import Attachment, Ticket
+from deskline.tickets.sharing import ticket_share_set
 from deskline.tickets.uploads import kept_only_on_success
 
 LIST_PAGE = 25
@@ -155,6 +156,8 @@ def _detail(
             ),
             "resolve_to": resolve_to,
             "reopen_to": reopen_to,
+            # The reporter decides whether their colleagues follow the request.
+            "can_share": ticket.reporter_id == user.pk and ticket.organization_id is not None,
             "expectations": request_expectations(ticket, now()),
         }
     )
@@ -233,6 +236,41 @@ def transition(request: HttpRequest, key: str) -> HttpResponse:
             messages.success(request, _("Marked as resolved."))
         else:
             messages.success(request, _("Reopened. We will look at it again."))
+    return redirect("portal:request", key=ticket.key)
+
+
+@login_required
+@require_POST
+@error_pages
+def sharing(request: HttpRequest, key: str) -> HttpResponse:
+    """Share my request with my organization, or stop sharing it (the reporter only: 403 for
+    anyone else, and nothing changes)."""
+    user: User = request.user  # type: ignore[assignment]  # login_required
+    ticket = access_ticket(user, key, write=True)
+    wanted = request.POST.get("is_shared", "")
+    if wanted not in ("true", "false"):
+        messages.error(request, _("Choose whether to share the request."))
+        return redirect("portal:request", key=ticket.key)
+    try:
+        changed = ticket_share_set(actor=user, ticket=ticket, is_shared=wanted == "true")
+    except ValidationFailed as error:
+        messages.error(request, str(error.message))
+    else:
+        organization = ticket.organization.name if ticket.organization else ""
+        if changed.is_shared_with_organization:
+            messages.success(
+                request,
+                _("Shared with %(organization)s: your colleagues there can follow it now.")
+                % {"organization": organization},
+            )
+        else:
+            messages.success(
+                request,
+                _(
+                    "No longer shared: only you, the people you added and the desk's agents "
+                    "can open it."
+                ),
+            )
     return redirect("portal:request", key=ticket.key)
 
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("requests/<str:key>/", request_views.request_detail, name="request"),
     path("requests/<str:key>/comments/", request_views.add_comment, name="comment"),
     path("requests/<str:key>/status/", request_views.transition, name="transition"),
+    path("requests/<str:key>/sharing/", request_views.sharing, name="sharing"),
     path(
         "requests/<str:key>/files/<int:attachment_id>/",
         request_views.attachment,
@@ -26,6 +27,19 @@ urlpatterns = [
     path("accounts/login/", account_views.sign_in, name="login"),
     path("accounts/logout/", account_views.sign_out, name="logout"),
     path("accounts/signup/", account_views.sign_up, name="signup"),
+    path("accounts/signup/sent/", account_views.sign_up_sent, name="signup_sent"),
+    path(
+        "accounts/signup/confirm/<str:token>/",
+        account_views.sign_up_confirm,
+        name="signup_confirm",
+    ),
+    path("accounts/", account_views.account, name="account"),
+    path("accounts/password/", account_views.password_change, name="password_change"),
+    path(
+        "accounts/tokens/<int:token_id>/revoke/",
+        account_views.token_revoke,
+        name="token_revoke",
+    ),
     path("accounts/password-reset/", account_views.password_reset, name="password_reset"),
     path(
         "accounts/password-reset/sent/",

@@ -4,6 +4,10 @@ their goals.
 The forms check every value with the same functions the actions use (`calendar_clean`,
 `metric_validate`, `goal_validate`), so a mistake shows next to its field and the screens cannot
 save what the API would refuse; the rows are then written by the actions themselves.
+
+A desk admin sees the metrics of the desks their teams serve (desks.admin_scope), and the
+calendars those desks use or no desk uses yet; they change a calendar only while no other desk
+uses it (by a goal or a running cycle). A site admin sees and changes everything.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.db import models
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.forms.fields import InvalidJSONInput
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
@@ -23,6 +27,12 @@ from django.utils.translation import gettext_lazy as _
 
 from deskline.core.admin_site import DeskAdminAccess, TranslationsFormMixin
 from deskline.core.errors import ValidationFailed
+from deskline.desks.admin_scope import (
+    DeskScopedAccess,
+    ScopedChoicesInline,
+    administered_desk_ids,
+    not_found,
+)
 from deskline.sla.actions import (
     CALENDAR_ATTRIBUTES,
     GOAL_ATTRIBUTES,
@@ -107,27 +117,33 @@ class CalendarForm(forms.ModelForm[Calendar]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].help_text = gettext(
-            "A time zone name such as Asia/Shanghai, Europe/Berlin or UTC."
-        )
-        self.fields["country"].help_text = gettext(
-            "Public holidays of this country are days off, e.g. CN, DE, US; leave empty for none."
-        )
-        self.fields["subdivision"].help_text = gettext(
-            "A region with its own holidays, e.g. BY for Bavaria in DE; usually empty."
-        )
-        self.fields["holidays"].help_text = gettext(
-            'Extra days off as a JSON list: ["2026-12-24"], or part of a day: '
-            '[{"date": "2026-12-31", "start": "12:00", "end": "24:00"}].'
-        )
-        self.fields["workdays"].help_text = gettext(
-            'Extra working days (with Monday\'s hours) as a JSON list: ["2026-02-14"].'
-        )
-        self.fields["is_always"].help_text = gettext(
-            "Around the clock, every day: working hours and holidays are then ignored."
-        )
+        help_texts = {
+            "time_zone": gettext("A time zone name such as Asia/Shanghai, Europe/Berlin or UTC."),
+            "country": gettext(
+                "Public holidays of this country are days off, e.g. CN, DE, US; leave empty for "
+                "none."
+            ),
+            "subdivision": gettext(
+                "A region with its own holidays, e.g. BY for Bavaria in DE; usually empty."
+            ),
+            "holidays": gettext(
+                'Extra days off as a JSON list: ["2026-12-24"], or part of a day: '
+                '[{"date": "2026-12-31", "start": "12:00", "end": "24:00"}].'
+            ),
+            "workdays": gettext(
+                'Extra working days (with Monday\'s hours) as a JSON list: ["2026-02-14"].'
+            ),
+            "is_always": gettext(
+                "Around the clock, every day: working hours and holidays are then ignored."
+            ),
+        }
+        # A calendar another desk uses is shown read-only: the form then has no fields.
+        for name, text in help_texts.items():
+            if name in self.fields:
+                self.fields[name].help_text = text
         for name in ("hours", "holidays", "workdays"):
-            self.fields[name].required = False
+            if name in self.fields:
+                self.fields[name].required = False
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -144,6 +160,39 @@ class CalendarForm(forms.ModelForm[Calendar]):
             return cleaned
         cleaned.update({name: getattr(checked, name) for name in CALENDAR_ATTRIBUTES})
         return cleaned
+
+
+def _calendar_users(desk_ids: Any, *, among: bool) -> Q:
+    """Calendars that a goal or a running cycle of these desks uses (of other desks than these,
+    with `among=False`)."""
+    goals = Goal.objects.all()
+    cycles = Cycle.objects.filter(stopped_at__isnull=True, calendar__isnull=False)
+    if desk_ids is not None:
+        if among:
+            goals = goals.filter(metric__desk_id__in=desk_ids)
+            cycles = cycles.filter(metric__desk_id__in=desk_ids)
+        else:
+            goals = goals.exclude(metric__desk_id__in=desk_ids)
+            cycles = cycles.exclude(metric__desk_id__in=desk_ids)
+    return Q(pk__in=goals.values("calendar_id")) | Q(pk__in=cycles.values("calendar_id"))
+
+
+def visible_calendars(request: HttpRequest, calendars: QuerySet[Calendar]) -> QuerySet[Calendar]:
+    """The calendars the admin's desks use, and those no desk uses yet (a site admin: all)."""
+    ids = administered_desk_ids(request)
+    if ids is None:
+        return calendars
+    mine = sorted(ids)
+    return calendars.filter(_calendar_users(mine, among=True) | ~_calendar_users(None, among=True))
+
+
+def is_used_by_other_desks(request: HttpRequest, calendar: Calendar) -> bool:
+    ids = administered_desk_ids(request)
+    if ids is None:
+        return False
+    return Calendar.objects.filter(
+        _calendar_users(sorted(ids), among=False), pk=calendar.pk
+    ).exists()
 
 
 @admin.register(Calendar)
@@ -170,7 +219,20 @@ class CalendarAdmin(DeskAdminAccess, admin.ModelAdmin[Calendar]):
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Calendar]:
-        return super().get_queryset(request).annotate(goal_count=Count("goals"))
+        return visible_calendars(request, super().get_queryset(request)).annotate(
+            goal_count=Count("goals")
+        )
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
+        found = super().get_object(request, object_id, from_field)
+        if found is None:
+            raise not_found()
+        return found
+
+    def has_change_permission(self, request: HttpRequest, obj: Calendar | None = None) -> bool:
+        if obj is not None and is_used_by_other_desks(request, obj):
+            return False  # another desk's service levels count on it: view only
+        return super().has_change_permission(request, obj)
 
     @admin.display(description=_("goals"), ordering="goal_count")
     def goal_count(self, obj: Calendar) -> int:
@@ -325,7 +387,7 @@ class GoalFormSet(BaseInlineFormSet[Goal, Metric, forms.ModelForm[Goal]]):
                 _add_errors(form, error, prefix=f"goals.{index}.")
 
 
-class GoalInline(DeskAdminAccess, admin.TabularInline[Goal, Metric]):
+class GoalInline(ScopedChoicesInline, DeskAdminAccess, admin.TabularInline[Goal, Metric]):
     model = Goal
     form = GoalForm
     formset = GoalFormSet
@@ -333,13 +395,19 @@ class GoalInline(DeskAdminAccess, admin.TabularInline[Goal, Metric]):
     ordering = ("position", "id")
     verbose_name_plural = _("goals (the first goal whose conditions all hold is the ticket's)")
 
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "calendar":
+            kwargs["queryset"] = visible_calendars(request, Calendar.objects.order_by("name"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 @admin.register(Metric)
-class MetricAdmin(DeskAdminAccess, admin.ModelAdmin[Metric]):
+class MetricAdmin(DeskScopedAccess, admin.ModelAdmin[Metric]):
     form = MetricForm
     list_display = ("name", "desk", "position", "is_active", "is_shown_to_customers",
                     "goal_count")  # fmt: skip
-    list_filter = ("desk", "is_active", "is_shown_to_customers")
+    list_filter = (("desk", admin.RelatedOnlyFieldListFilter), "is_active",
+                   "is_shown_to_customers")  # fmt: skip
     list_select_related = ("desk",)
     search_fields = ("name", "desk__key", "desk__name")
     ordering = ("desk__position", "desk__key", "position", "id")

@@ -1,8 +1,13 @@
 """Who may see and change which ticket: the only way views and endpoints reach a ticket.
 
-A customer sees the requests they reported or take part in, and their organization's requests
-that are shared with it. An agent sees every ticket of the desks their teams serve (and their own
-requests, like a customer). A site admin sees everything.
+A customer sees the requests they reported, the requests the reporter or an agent added them to,
+and their organization's requests while they are shared with it. An agent sees every ticket of
+the desks their teams serve (and their own requests, like a customer). A site admin sees
+everything.
+
+Commenting on a colleague's shared request makes one a participant (`ticket_comment`), but only
+one the reporter or an agent added (ParticipantReason.ADDED) reads the request because of it: a
+colleague who saw it only because it was shared loses it when it is unshared, comments or not.
 """
 
 from __future__ import annotations
@@ -16,13 +21,15 @@ from deskline.accounts.models import User
 from deskline.core.errors import NotFound, PermissionDenied
 from deskline.desks.catalog import catalog
 from deskline.desks.selectors import served_desk_ids
-from deskline.tickets.models import Ticket
+from deskline.tickets.models import Participant, ParticipantReason, Ticket
 
 TICKET_KEY_RE = re.compile(r"^([A-Za-z][A-Za-z0-9]{1,9})-([1-9][0-9]{0,9})$")
 
 
 def _customer_q(user: User) -> Q:
-    participating = Ticket.participants.through.objects.filter(user_id=user.pk).values("ticket_id")
+    participating = Participant.objects.filter(
+        user_id=user.pk, reason=ParticipantReason.ADDED
+    ).values("ticket_id")
     condition = Q(reporter_id=user.pk) | Q(pk__in=participating)
     if user.organization_id is not None:
         condition |= Q(organization_id=user.organization_id, is_shared_with_organization=True)
@@ -65,7 +72,9 @@ def can_view(user: User, ticket: Ticket) -> bool:
         and ticket.organization_id == user.organization_id
     ):
         return True
-    return ticket.participants.filter(pk=user.pk).exists()
+    return Participant.objects.filter(
+        ticket_id=ticket.pk, user_id=user.pk, reason=ParticipantReason.ADDED
+    ).exists()
 
 
 def attach_configuration(ticket: Ticket) -> Ticket:

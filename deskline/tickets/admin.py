@@ -19,7 +19,8 @@ from deskline.tickets.models import Label, Ticket
 @admin.register(Ticket)
 class TicketAdmin(DeskAdminAccess, admin.ModelAdmin[Ticket]):
     list_display = ("key", "summary", "status", "priority", "assignee", "created_at")
-    list_filter = ("desk", "status_category", "priority")
+    # Only the desks of the tickets listed: the filter names no desk the admin cannot see.
+    list_filter = (("desk", admin.RelatedOnlyFieldListFilter), "status_category", "priority")
     search_fields = ("key",)
     list_select_related = ("status", "assignee")
     show_full_result_count = False

@@ -107,7 +107,10 @@ class Ticket(models.Model):
     labels = models.ManyToManyField(Label, related_name="tickets", blank=True)
     fields = models.JSONField(default=dict, blank=True)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PORTAL)
-    participants = models.ManyToManyField(User, related_name="participating_tickets", blank=True)
+    # People besides the reporter who follow the request, and why (Participant.reason).
+    participants: models.ManyToManyField[User, Participant] = models.ManyToManyField(
+        User, through="Participant", related_name="participating_tickets", blank=True
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
@@ -229,6 +232,39 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class ParticipantReason(models.TextChoices):
+    # Commented on a request they could read (a colleague's shared request): no access of its own.
+    COMMENTED = "commented", _("took part in the conversation")
+    # Added by the reporter or an agent: reads the request whether or not it is shared.
+    ADDED = "added", _("added by the reporter or an agent")
+
+
+class Participant(models.Model):
+    """Someone besides the reporter who takes part in a ticket, and why (tickets.access).
+
+    The table is the one the plain many-to-many had (`tickets_ticket_participants`); `add()`
+    without a reason records COMMENTED, as `ticket_comment` does.
+    """
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE)
+    user = models.ForeignKey(User, on_delete=models.CASCADE)
+    reason = models.CharField(
+        _("why"),
+        max_length=12,
+        choices=ParticipantReason.choices,
+        default=ParticipantReason.COMMENTED,
+    )
+
+    class Meta:
+        db_table = "tickets_ticket_participants"
+        unique_together = [("ticket", "user")]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on ticket {self.ticket_id} ({self.reason})"
 
 
 class EventKind(models.TextChoices):

@@ -55,6 +55,7 @@ EVENT_FIELD_LABELS = {
     "fields": gettext_lazy("Request fields"),
     "labels": gettext_lazy("Labels"),
     "is_shared_with_organization": gettext_lazy("Shared with the organization"),
+    "participants": gettext_lazy("Participants"),
     "status": gettext_lazy("Status"),
 }
 

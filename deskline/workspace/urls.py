@@ -1,6 +1,6 @@
 from django.urls import path
 
-from deskline.workspace import sla_views, ticket_views, views
+from deskline.workspace import account_views, sla_views, ticket_views, views
 
 app_name = "workspace"
 
@@ -11,6 +11,12 @@ urlpatterns = [
     path("queues/<slug:slug>/", views.queue, name="queue"),
     path("queues/<slug:slug>/bulk/", views.bulk, name="bulk"),
     path("sla/preview/", sla_views.sla_preview, name="sla_preview"),
+    path("account/", account_views.account, name="account"),
+    path(
+        "account/tokens/<int:token_id>/revoke/",
+        account_views.token_revoke,
+        name="token_revoke",
+    ),
     path("notifications/", sla_views.notifications, name="notifications"),
     path("notifications/read/", sla_views.notifications_read, name="notifications_read"),
     path("tickets/<str:key>/", ticket_views.ticket_page, name="ticket"),

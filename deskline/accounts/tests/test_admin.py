@@ -23,7 +23,13 @@ def helpdesk(db: None) -> Helpdesk:
 
 @pytest.fixture
 def desk_admin(helpdesk: Helpdesk) -> User:
-    return make_user(role=Role.DESK_ADMIN, email="dana@deskline.example", display_name="Dana")
+    # Dana configures the desks her teams serve.
+    return make_user(
+        role=Role.DESK_ADMIN,
+        email="dana@deskline.example",
+        display_name="Dana",
+        teams=[helpdesk.frontline, helpdesk.people],
+    )
 
 
 def person(user: User) -> dict[str, Any]:
@@ -217,7 +223,7 @@ def test_a_desk_admin_sets_a_teams_members(desk_admin: User, helpdesk: Helpdesk)
         {
             "name": "Frontline",
             "description": "First line",
-            "members": [str(helpdesk.li.pk), str(helpdesk.hana.pk)],
+            "members": [str(helpdesk.li.pk), str(helpdesk.hana.pk), str(desk_admin.pk)],
         },
     )
 
@@ -227,6 +233,7 @@ def test_a_desk_admin_sets_a_teams_members(desk_admin: User, helpdesk: Helpdesk)
     assert set(Team.objects.get(pk=helpdesk.frontline.pk).members.all()) == {
         helpdesk.li,
         helpdesk.hana,
+        desk_admin,
     }
 
 
@@ -238,7 +245,10 @@ def test_a_customer_cannot_join_a_team(desk_admin: User, helpdesk: Helpdesk):
 
     assert response.status_code == 200
     assert "members" in response.context["adminform"].form.errors
-    assert list(Team.objects.get(pk=helpdesk.frontline.pk).members.all()) == [helpdesk.li]
+    assert set(Team.objects.get(pk=helpdesk.frontline.pk).members.all()) == {
+        helpdesk.li,
+        desk_admin,
+    }
 
 
 def test_a_customer_cannot_join_a_team_from_their_own_page(desk_admin: User, helpdesk: Helpdesk):
@@ -265,7 +275,7 @@ def test_a_customer_cannot_join_a_team_from_their_own_page(desk_admin: User, hel
     formset = response.context["inline_admin_formsets"][0].formset
     assert "Customers are not members of teams" in str(formset.non_form_errors())
     assert not User.objects.filter(email="mei@deskline.example").exists()
-    assert list(helpdesk.people.members.all()) == [helpdesk.hana]
+    assert set(helpdesk.people.members.all()) == {helpdesk.hana, desk_admin}
 
 
 def test_an_agent_made_a_customer_leaves_their_teams_first(desk_admin: User, helpdesk: Helpdesk):

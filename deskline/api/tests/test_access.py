@@ -6,6 +6,7 @@ from deskline.testing.factories import ApiClient, make_ticket
 from deskline.testing.scenario import Helpdesk, row_counts, ticket_state
 from deskline.tickets.actions import ticket_comment, ticket_transition
 from deskline.tickets.models import Ticket, TicketEvent
+from deskline.tickets.sharing import ticket_participant_add
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +99,7 @@ def test_customer_reads_a_request_they_take_part_in(helpdesk: Helpdesk):
     carol = ApiClient(helpdesk.carol)
     _assert_not_found(carol.get(f"/tickets/{ticket.key}"))
 
-    ticket.participants.add(helpdesk.carol)
+    ticket_participant_add(actor=helpdesk.alice, ticket=ticket, person=helpdesk.carol)
 
     assert carol.get(f"/tickets/{ticket.key}").status_code == 200
     assert _keys(carol.get("/tickets")) == [ticket.key]

@@ -20,7 +20,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def desk_admin(helpdesk: Helpdesk) -> User:
-    return make_user(role=Role.DESK_ADMIN, email="dana@deskline.example", display_name="Dana")
+    # Dana configures the desks her teams serve.
+    return make_user(
+        role=Role.DESK_ADMIN,
+        email="dana@deskline.example",
+        display_name="Dana",
+        teams=[helpdesk.frontline],
+    )
 
 
 @pytest.fixture
@@ -80,8 +86,8 @@ def test_a_desk_admin_opens_every_desk_screen(client_as_desk_admin: Client, help
         assert client_as_desk_admin.get(page).status_code == 200, page
 
     desks = client_as_desk_admin.get(reverse("admin:desks_desk_changelist"))
-    assert [desk.key for desk in desks.context["cl"].result_list] == ["HR", "IT"]
-    assert desks.context["cl"].result_list[1].status_count == 5
+    assert [desk.key for desk in desks.context["cl"].result_list] == ["IT"]
+    assert desks.context["cl"].result_list[0].status_count == 5
 
 
 def test_the_change_form_shows_statuses_and_fields_in_order(
@@ -180,7 +186,7 @@ def test_a_desk_admin_edits_a_desks_statuses_inline(
 
 
 def test_a_new_status_can_take_the_initial_flag(client_as_desk_admin: Client, helpdesk: Helpdesk):
-    url = reverse("admin:desks_desk_change", args=[helpdesk.hr.pk])
+    url = reverse("admin:desks_desk_change", args=[helpdesk.it.pk])
     data = form_data(client_as_desk_admin.get(url))
     del data[f"{status_prefix(data, 'open')}-is_initial"]
     data["statuses-TOTAL_FORMS"] = "6"
@@ -192,14 +198,14 @@ def test_a_new_status_can_take_the_initial_flag(client_as_desk_admin: Client, he
             "statuses-5-position": "0",
             "statuses-5-is_initial": "on",
             "statuses-5-translations": "{}",
-            "statuses-5-desk": str(helpdesk.hr.pk),
+            "statuses-5-desk": str(helpdesk.it.pk),
         }
     )
 
     response = client_as_desk_admin.post(url, data)
 
     assert response.status_code == 302, errors_of(response)
-    assert Status.objects.get(desk=helpdesk.hr, is_initial=True).key == "triage"
+    assert Status.objects.get(desk=helpdesk.it, is_initial=True).key == "triage"
 
 
 def _second_initial(data: dict[str, Any], helpdesk: Helpdesk) -> None:
@@ -431,7 +437,8 @@ def test_a_desk_admin_adds_a_short_link(client_as_desk_admin: Client, helpdesk: 
     [
         ("ITHelp", None, "lower-case letters"),
         ("it help", None, "lower-case letters"),
-        ("onboarding", "onboarding", "is a form of another desk (HR)"),
+        # Another desk's form is not even offered to a desk admin of IT.
+        ("onboarding", "onboarding", "Select a valid choice"),
     ],
 )
 def test_an_invalid_short_link_shows_an_error_and_saves_nothing(
@@ -460,6 +467,7 @@ def test_tickets_are_read_only_in_the_admin(
     )
     url = reverse("admin:tickets_ticket_change", args=[ticket.pk])
     # Like the workspace: a desk admin sees the tickets of the desks their teams serve.
+    helpdesk.frontline.members.remove(desk_admin)
     assert client_as_desk_admin.get(url).status_code == 302
     helpdesk.frontline.members.add(desk_admin)
 
@@ -467,6 +475,16 @@ def test_tickets_are_read_only_in_the_admin(
     assert client_as_desk_admin.post(url, {"summary": "Changed"}).status_code == 403
     assert client_as_desk_admin.get(url).status_code == 200
     assert type(ticket).objects.get(pk=ticket.pk).summary == ticket.summary
+
+
+def test_a_short_link_to_another_desks_form_is_refused(helpdesk: Helpdesk):
+    data = {"slug": "onboarding", "desk": helpdesk.it.pk, "request_type": helpdesk.onboarding.pk}
+
+    response = signed_in(helpdesk.admin).post(reverse("admin:desks_shortlink_add"), data)
+
+    assert response.status_code == 200
+    assert "is a form of another desk (HR)" in str(response.context["adminform"].form.errors)
+    assert not ShortLink.objects.exists()
 
 
 @pytest.mark.parametrize("who", ["alice", "li"])

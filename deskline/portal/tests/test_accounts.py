@@ -6,7 +6,7 @@ from django.core import mail
 from django.test import Client
 
 from deskline.accounts.actions import customer_get_or_create
-from deskline.accounts.models import Role, SiteSettings, User
+from deskline.accounts.models import SiteSettings, User
 from deskline.testing.factories import DEFAULT_PASSWORD
 
 
@@ -52,52 +52,6 @@ def test_self_sign_up_does_not_exist_when_it_is_off(helpdesk):
     assert client.post("/accounts/signup/", {"email": "new@example.com"}).status_code == 404
     assert "/accounts/signup/" not in client.get("/accounts/login/").content.decode()
     assert not User.objects.filter(email="new@example.com").exists()
-
-
-def test_self_sign_up_creates_a_customer_and_signs_them_in(helpdesk):
-    # Given a help center that takes new accounts
-    allow_self_signup(True)
-    client = Client()
-    assert 'href="/accounts/signup/"' in client.get("/accounts/login/").content.decode()
-
-    # When a visitor signs up
-    response = client.post(
-        "/accounts/signup/",
-        {
-            "display_name": "Dan",
-            "email": "Dan@Example.com",
-            "password": "a long enough passphrase",
-            "password_again": "a long enough passphrase",
-        },
-    )
-
-    # Then they have a customer account and are signed in
-    assert response.status_code == 302 and response["Location"] == "/"
-    user = User.objects.get(email="dan@example.com")
-    assert user.role == Role.CUSTOMER and user.display_name == "Dan"
-    assert user.check_password("a long enough passphrase")
-    assert client.get("/requests/").status_code == 200
-
-
-def test_sign_up_errors_show_next_to_their_fields(helpdesk):
-    allow_self_signup(True)
-
-    response = Client().post(
-        "/accounts/signup/",
-        {
-            "display_name": "Al",
-            "email": "alice@acme.example",
-            "password": "short",
-            "password_again": "short",
-        },
-    )
-
-    page = response.content.decode()
-    assert response.status_code == 400
-    assert 'id="id_email_error"><p>An account with this e-mail address exists.' in page
-    assert 'id="id_password_error"><p>This password is too short.' in page
-    assert 'value="Al"' in page
-    assert User.objects.count() == 6
 
 
 def test_password_reset_sends_a_link_that_sets_a_new_password(helpdesk):

@@ -30,7 +30,13 @@ def helpdesk(db: None) -> Helpdesk:
 
 @pytest.fixture
 def desk_admin(helpdesk: Helpdesk) -> User:
-    return make_user(role=Role.DESK_ADMIN, email="dana@deskline.example", display_name="Dana")
+    # Dana configures the desks her teams serve.
+    return make_user(
+        role=Role.DESK_ADMIN,
+        email="dana@deskline.example",
+        display_name="Dana",
+        teams=[helpdesk.frontline],
+    )
 
 
 @pytest.fixture

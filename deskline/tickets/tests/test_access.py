@@ -10,6 +10,7 @@ from deskline.testing.factories import make_ticket
 from deskline.testing.scenario import Helpdesk
 from deskline.tickets.access import access_ticket, is_agent_of, parse_ticket_key, visible_tickets
 from deskline.tickets.models import Ticket
+from deskline.tickets.sharing import ticket_participant_add
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,7 @@ def test_visible_tickets_of_one_desk_are_the_visible_tickets_on_that_desk(
     helpdesk: Helpdesk, tickets
 ):
     make_ticket(desk=helpdesk.hr, reporter=helpdesk.li, request_type=helpdesk.onboarding)
-    tickets["carol_hr"].participants.add(helpdesk.alice)
+    ticket_participant_add(actor=helpdesk.carol, ticket=tickets["carol_hr"], person=helpdesk.alice)
     people = [helpdesk.alice, helpdesk.bob, helpdesk.carol, helpdesk.li, helpdesk.hana]
 
     everyone: list[Any] = [*people, helpdesk.admin, AnonymousUser()]
@@ -80,7 +81,7 @@ def test_visible_tickets_of_one_desk_are_the_visible_tickets_on_that_desk(
 
 
 def test_access_ticket_agrees_with_visible_tickets(helpdesk: Helpdesk, tickets):
-    tickets["alice"].participants.add(helpdesk.carol)
+    ticket_participant_add(actor=helpdesk.alice, ticket=tickets["alice"], person=helpdesk.carol)
     people = [helpdesk.alice, helpdesk.bob, helpdesk.carol, helpdesk.li, helpdesk.hana]
 
     for person in [*people, helpdesk.admin]:
