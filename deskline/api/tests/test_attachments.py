@@ -105,6 +105,8 @@ def test_a_file_over_the_limit_is_refused_with_413(helpdesk: Helpdesk, settings)
         ("invoice.pdf", WINDOWS_PROGRAM, "attachment_forbidden"),
         ("invoice.pdf", LINUX_PROGRAM, "attachment_forbidden"),
         ("invoice.exe", b"harmless words", "attachment_forbidden"),
+        ("invoice.pdf.wsf", b"harmless words", "attachment_forbidden"),
+        ("invoice.vbe.", b"harmless words", "attachment_forbidden"),
         ("report.txt", PNG, "attachment_type_mismatch"),
         ("invoice.pdf", b"%PNG but not really", "attachment_type_mismatch"),
         ("empty.txt", b"", "attachment_empty"),
