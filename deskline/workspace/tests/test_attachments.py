@@ -47,6 +47,7 @@ def test_the_agent_downloads_a_customers_file(helpdesk: Helpdesk):
     assert response.status_code == 200
     assert response.getvalue() == LOG
     assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response["Content-Length"] == str(len(LOG))
     assert response["Content-Disposition"] == 'attachment; filename="vpn-log.txt"'
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response["Content-Security-Policy"]
