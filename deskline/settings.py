@@ -349,6 +349,12 @@ MEDIA_URL = "media/"
 DESKLINE_ATTACHMENT_MAX_BYTES = env_int(
     "DESKLINE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1
 )
+# Uploads no ticket has claimed yet (a file sent to POST /api/v1/attachments and never named by
+# a comment or a form) count towards a quota per person; the worker removes them after a day.
+DESKLINE_PENDING_UPLOADS_MAX_COUNT = env_int("DESKLINE_PENDING_UPLOADS_MAX_COUNT", 20, minimum=1)
+DESKLINE_PENDING_UPLOADS_MAX_BYTES = env_int(
+    "DESKLINE_PENDING_UPLOADS_MAX_BYTES", 50 * 1024 * 1024, minimum=1
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(DESKLINE_ATTACHMENT_MAX_BYTES + 1024 * 1024, 2_621_440)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

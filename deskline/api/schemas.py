@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.urls import reverse
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
 from deskline.accounts.models import User
+from deskline.core.links import absolute_url
 from deskline.desks.models import Desk, RequestField, RequestType, Status
 from deskline.tickets.models import Attachment, Comment, Ticket, TicketEvent
 from deskline.tickets.rows import PersonRef, TicketRow, ticket_row_of
@@ -115,6 +117,8 @@ class AttachmentOut(Schema):
     filename: str
     content_type: str
     size: int
+    # Where to download it (GET with the token); null until a ticket or comment claims it.
+    url: str | None = None
 
 
 class CommentOut(Schema):
@@ -226,16 +230,28 @@ def ticket_row_out(row: TicketRow) -> dict[str, Any]:
     }
 
 
-def attachment_out(attachment: Attachment) -> dict[str, Any]:
+def attachment_out(attachment: Attachment, ticket_key: str | None = None) -> dict[str, Any]:
+    """The attachment; with the `ticket_key` of the ticket that claimed it, its download URL."""
+    url = None
+    if ticket_key is not None:
+        path = reverse(
+            "api-v1:ticket_attachment", kwargs={"key": ticket_key, "attachment_id": attachment.pk}
+        )
+        url = absolute_url(path)
     return {
         "id": attachment.pk,
         "filename": attachment.filename,
         "content_type": attachment.content_type,
         "size": attachment.size,
+        "url": url,
     }
 
 
-def comment_out(comment: Comment) -> dict[str, Any]:
+def comment_out(comment: Comment, ticket_key: str | None = None) -> dict[str, Any]:
+    """The comment; pass its ticket's key (else it is read) for its files' download URLs."""
+    files = list(comment.attachments.all())
+    if files and ticket_key is None:
+        ticket_key = comment.ticket.key
     return {
         "id": comment.pk,
         "author": person(comment.author),
@@ -243,7 +259,7 @@ def comment_out(comment: Comment) -> dict[str, Any]:
         "body_html": comment.body_html,
         "is_public": comment.is_public,
         "created_at": comment.created_at,
-        "attachments": [attachment_out(a) for a in comment.attachments.all()],
+        "attachments": [attachment_out(a, ticket_key) for a in files],
     }
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from deskline.accounts.models import User
+from deskline.core.downloads import file_response
 from deskline.core.errors import Conflict, PermissionDenied, ValidationFailed
 from deskline.core.time import now
 from deskline.desks.models import FieldType, RequestField, StatusCategory
@@ -144,7 +145,7 @@ def _detail(
     request: HttpRequest, user: User, ticket: Ticket, comment_form: CommentForm, status: int = 200
 ) -> HttpResponse:
     ticket = selectors.ticket_detail(ticket)
-    files = {a.pk: a for a in help_center.ticket_attachments(user=user, ticket=ticket)}
+    files = {a.pk: a for a in selectors.ticket_attachments(user=user, ticket=ticket)}
     resolve_to, reopen_to = help_center.done_and_open_targets(user=user, ticket=ticket)
     context = _conversation_context(request, user, ticket, comment_form)
     if context["cursor_error"] and status == 200:
@@ -280,10 +281,5 @@ def attachment(request: HttpRequest, key: str, attachment_id: int) -> FileRespon
     """Download a file of a request the person may read (never one of an internal note)."""
     user: User = request.user  # type: ignore[assignment]  # login_required
     ticket = access_ticket(user, key)
-    found = help_center.ticket_attachment(user=user, ticket=ticket, attachment_id=attachment_id)
-    return FileResponse(
-        found.file.open("rb"),
-        as_attachment=True,
-        filename=found.filename,
-        content_type=found.content_type,
-    )
+    found = selectors.ticket_attachment(user=user, ticket=ticket, attachment_id=attachment_id)
+    return file_response(found)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import mimetypes
+import re
+import unicodedata
 from dataclasses import dataclass
 
 import puremagic
@@ -19,10 +21,39 @@ FORBIDDEN_TYPES = {
     "application/java-archive", "application/x-sh", "application/x-shellscript",
     "application/x-bat", "application/x-msdos-program",
 }  # fmt: skip
-FORBIDDEN_EXTENSIONS = {
-    ".exe", ".dll", ".com", ".bat", ".cmd", ".msi", ".scr", ".ps1", ".vbs", ".js", ".jar", ".sh",
-    ".app", ".elf", ".so", ".dylib", ".cpl", ".hta", ".pif", ".lnk",
-}  # fmt: skip
+# Names that run something when opened (double-clicked) on a desktop with its usual software,
+# after what mail gateways refuse (Outlook's "Level 1" list, Gmail's blocked types); the reasons
+# for each group, and what is left out on purpose, are in docs/adr/0011-attachments.md.
+FORBIDDEN_EXTENSIONS = frozenset(
+    {
+        # Windows programs, libraries, drivers, installers and their patches and packages
+        ".exe", ".com", ".scr", ".pif", ".dll", ".ocx", ".sys", ".drv", ".cpl", ".xll", ".msi",
+        ".msp", ".mst", ".msu", ".msix", ".msixbundle", ".appx", ".appxbundle", ".cab",
+        ".gadget", ".ex_",
+        # Windows script hosts: batch, VBScript, JScript, Windows Script Files and components
+        ".bat", ".cmd", ".vb", ".vbs", ".vbe", ".js", ".jse", ".mjs", ".ws", ".wsf", ".wsc",
+        ".wsh", ".sct", ".hta", ".htc", ".shb", ".shs",
+        # PowerShell and Monad scripts, modules, data and configuration files
+        ".ps1", ".ps1xml", ".ps2", ".ps2xml", ".psc1", ".psc2", ".psd1", ".psm1", ".psdm1",
+        ".msh", ".msh1", ".msh2", ".mshxml", ".msh1xml", ".msh2xml",
+        # Shortcuts and shell files that point at or start a program, or change the system
+        ".lnk", ".url", ".website", ".scf", ".inf", ".ins", ".isp", ".reg", ".library-ms",
+        ".settingcontent-ms", ".search-ms", ".searchconnector-ms", ".appref-ms",
+        ".appcontent-ms", ".application", ".xbap", ".wsb", ".job", ".iqy", ".slk",
+        # Management consoles, compiled help, diagnostics packages
+        ".msc", ".chm", ".hlp", ".hpj", ".diagcab", ".diagcfg", ".diagpack",
+        # Disk images: they mount on a double-click, and the files inside lose the mark of the
+        # web (Windows' "downloaded from the internet" warning)
+        ".iso", ".img", ".vhd", ".vhdx", ".dmg",
+        # Java, Python and Perl programs (run by their runtime when it is installed)
+        ".jar", ".jnlp", ".py", ".pyw", ".pyz", ".pyzw", ".pyc", ".pyo", ".pl",
+        # Unix and macOS: shell scripts, programs, installers, launchers
+        ".sh", ".bash", ".csh", ".ksh", ".command", ".tool", ".app", ".pkg", ".mpkg", ".run",
+        ".desktop", ".elf", ".so", ".dylib",
+        # Mobile app packages
+        ".apk", ".ipa",
+    }
+)  # fmt: skip
 # Office documents and archives are all ZIP containers; their magic is the same.
 ZIP_FAMILY = {
     "application/zip", "application/x-zip-compressed",
@@ -76,13 +107,49 @@ def _same_family(claimed: str, sniffed: str) -> bool:
     )
 
 
+NAME_MAX = 255
+# Windows drops dots and spaces at the end of a name: "a.exe." and "a.exe " are saved as a.exe.
+_TRAILING_DOTS_AND_SPACES = re.compile(r"[\s.]+$")
+
+
+def clean_filename(filename: str) -> str:
+    """The name an upload is stored under: its last path part, without control and format
+    characters (line breaks, a right-to-left override that shows "fdp.exe" as "exe.pdf",
+    zero-width spaces) or trailing dots and spaces, at most 255 characters with its extension."""
+    name = (filename or "").replace("\\", "/").split("/")[-1]
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C")
+    name = _TRAILING_DOTS_AND_SPACES.sub("", name.strip())
+    if len(name) > NAME_MAX:
+        stem, dot, extension = name.rpartition(".")
+        if dot and stem and len(extension) < 32:
+            name = _TRAILING_DOTS_AND_SPACES.sub("", stem[: NAME_MAX - len(extension) - 1])
+            name = f"{name}.{extension}"
+        else:
+            name = name[:NAME_MAX]
+    return name
+
+
+def _extension(name: str) -> str:
+    return ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+
+
+def is_forbidden_name(name: str) -> bool:
+    """True when the (cleaned) name is one that runs when opened: its extension, or the
+    extension before an NTFS stream suffix ("a.exe:stream"), is in FORBIDDEN_EXTENSIONS."""
+    before_stream = _TRAILING_DOTS_AND_SPACES.sub("", name.split(":", 1)[0])
+    return _extension(name) in FORBIDDEN_EXTENSIONS or (
+        _extension(before_stream) in FORBIDDEN_EXTENSIONS
+    )
+
+
 def check_upload(filename: str, size: int, head: bytes) -> CheckedFile:
     """Validate an upload from its name, size and first bytes; raise ValidationFailed if unsafe.
 
     The stored content type is the sniffed one; a file whose bytes say something other than its
-    name (an executable called invoice.pdf) is refused as disguised.
+    name (an executable called invoice.pdf) is refused as disguised, and so is a name that runs
+    when opened, whatever its bytes (see FORBIDDEN_EXTENSIONS).
     """
-    name = (filename or "").replace("\\", "/").split("/")[-1].strip()[:255]
+    name = clean_filename(filename)
     if not name:
         raise ValidationFailed(
             _("The file has no name."),
@@ -103,10 +170,9 @@ def check_upload(filename: str, size: int, head: bytes) -> CheckedFile:
             code="attachment_empty",
             fields={"file": [_("The file is empty.")]},
         )
-    extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
     sniffed = _sniff(head)
     if (
-        extension in FORBIDDEN_EXTENSIONS
+        is_forbidden_name(name)
         or (sniffed in FORBIDDEN_TYPES)
         or head[:2] == b"MZ"
         or (head[:4] == b"\x7fELF")

@@ -27,8 +27,7 @@ from deskline.desks.models import (
 )
 from deskline.desks.selectors import desk_for_user, desks_for_user, request_types_for_desk
 from deskline.tickets import selectors
-from deskline.tickets.access import is_agent_of
-from deskline.tickets.models import Attachment, Ticket
+from deskline.tickets.models import Ticket
 
 
 def _visitor_desks(user: Any) -> QuerySet[Desk]:
@@ -103,28 +102,6 @@ def shared_with_organization(
         status_category=status_category, q=q, shared_with_my_organization=True
     )
     return selectors.ticket_list(user=user, filters=filters, cursor=cursor, limit=limit)
-
-
-def _readable_attachments(user: User, ticket: Ticket) -> QuerySet[Attachment]:
-    attachments = Attachment.objects.filter(ticket=ticket).order_by("id")
-    if not is_agent_of(user, ticket):
-        # Files of internal notes are as private as the notes themselves.
-        attachments = attachments.exclude(comment__is_public=False)
-    return attachments
-
-
-def ticket_attachments(*, user: User, ticket: Ticket) -> list[Attachment]:
-    """The files of an accessed ticket that `user` may download: customers never get the files
-    of internal notes."""
-    return list(_readable_attachments(user, ticket))
-
-
-def ticket_attachment(*, user: User, ticket: Ticket, attachment_id: int) -> Attachment:
-    """One file of an accessed ticket that `user` may download, or NotFound."""
-    attachment = _readable_attachments(user, ticket).filter(pk=attachment_id).first()
-    if attachment is None:
-        raise NotFound(_("There is no such file."), code="attachment_not_found")
-    return attachment
 
 
 def done_and_open_targets(*, user: User, ticket: Ticket) -> tuple[Status | None, Status | None]:

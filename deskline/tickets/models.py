@@ -204,6 +204,10 @@ class Comment(models.Model):
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
+    """Where an upload's bytes are stored: named by the month and the content's sha256, never by
+    the name the person gave it. The storage adds a suffix when that file exists already, so two
+    uploads of the same bytes in one month still get files of their own (`uploads` removes a
+    file only when no row names it)."""
     now = timezone.now()
     return f"attachments/{now:%Y/%m}/{instance.sha256[:2]}/{instance.sha256}"
 
@@ -229,6 +233,22 @@ class Attachment(models.Model):
         ordering = ["id"]
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
+        indexes = [
+            # Uploads no ticket has claimed yet: per person for the quota (with their sizes, so
+            # the sum reads only the index on PostgreSQL), and by age for the worker's cleanup.
+            models.Index(
+                fields=["uploaded_by", "size"],
+                name="attachment_pending_uploader",
+                condition=models.Q(ticket__isnull=True),
+            ),
+            models.Index(
+                fields=["created_at", "id"],
+                name="attachment_pending_created",
+                condition=models.Q(ticket__isnull=True),
+            ),
+            # The rows of one stored file (named by the sha256), before the file is removed.
+            models.Index(fields=["sha256"], name="attachment_sha256"),
+        ]
 
     def __str__(self) -> str:
         return self.filename

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -19,7 +19,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from deskline.accounts.models import User
-from deskline.core.errors import Message, ValidationFailed
+from deskline.core.errors import Message, NotFound, ValidationFailed
 from deskline.desks.catalog import catalog
 from deskline.desks.errors import unknown_desk
 from deskline.desks.models import Status, StatusCategory
@@ -248,6 +248,34 @@ def ticket_comments(*, user: User, ticket: Ticket) -> QuerySet[Comment]:
     if not is_agent_of(user, ticket):
         comments = comments.filter(is_public=True)
     return comments
+
+
+def _readable_attachments(user: User, ticket: Ticket) -> QuerySet[Attachment]:
+    attachments = Attachment.objects.filter(ticket=ticket).order_by("id")
+    if not is_agent_of(user, ticket):
+        # Files of internal notes are as private as the notes themselves.
+        attachments = attachments.exclude(comment__is_public=False)
+    return attachments
+
+
+def ticket_attachments(
+    *, user: User, ticket: Ticket, ids: Sequence[int] | None = None
+) -> list[Attachment]:
+    """The files of an accessed ticket that `user` may download (only those of `ids`, when
+    given): customers never get the files of internal notes. One query."""
+    attachments = _readable_attachments(user, ticket)
+    if ids is not None:
+        attachments = attachments.filter(pk__in=list(ids))
+    return list(attachments)
+
+
+def ticket_attachment(*, user: User, ticket: Ticket, attachment_id: int) -> Attachment:
+    """One file of an accessed ticket that `user` may download, or NotFound (also for a file
+    of another ticket, or of an internal note the user may not read). One query."""
+    attachment = _readable_attachments(user, ticket).filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound(_("There is no such file."), code="attachment_not_found")
+    return attachment
 
 
 def ticket_events(*, user: User, ticket: Ticket) -> QuerySet[TicketEvent]:

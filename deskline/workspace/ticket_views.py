@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from deskline.accounts.models import User
+from deskline.core.downloads import file_response
 from deskline.core.errors import Conflict, DomainError, Message, ValidationFailed
 from deskline.core.time import now
 from deskline.desks.models import FieldType, RequestField
@@ -26,7 +27,7 @@ from deskline.sla.selectors import ticket_sla
 from deskline.tickets import actions, queues, selectors
 from deskline.tickets.access import access_ticket, is_agent_of
 from deskline.tickets.labels import label_names
-from deskline.tickets.models import Priority, Ticket, TicketEvent
+from deskline.tickets.models import Attachment, Priority, Ticket, TicketEvent
 from deskline.tickets.uploads import kept_only_on_success
 from deskline.workspace.sla_display import panel_rows
 from deskline.workspace.views import agent, agent_required, positive_id, sidebar_context
@@ -80,6 +81,8 @@ class FormField:
     options: list[str]
     value: Any
     errors: list[str]
+    # The files of an attachment field, each with its download link in the template.
+    files: list[Attachment] = field(default_factory=list)
 
     @property
     def input_name(self) -> str:
@@ -112,12 +115,32 @@ def _request_fields(ticket: Ticket) -> list[RequestField]:
     return list(ticket.request_type.fields.order_by("position", "id"))
 
 
+def _field_attachment_ids(request_fields: list[RequestField], values: dict[str, Any]) -> list[int]:
+    ids: list[int] = []
+    for request_field in request_fields:
+        if request_field.field_type != FieldType.ATTACHMENT:
+            continue
+        value = values.get(request_field.key)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, int) and not isinstance(item, bool):
+                ids.append(item)
+    return ids
+
+
 def _form_fields(
-    request_fields: list[RequestField], values: dict[str, Any], errors: dict[str, list[str]]
+    request_fields: list[RequestField],
+    values: dict[str, Any],
+    errors: dict[str, list[str]],
+    files: dict[int, Attachment],
 ) -> list[FormField]:
     shown = []
     for request_field in request_fields:
         widget = EDITABLE_FIELD_TYPES.get(FieldType(request_field.field_type), "readonly")
+        field_files: list[Attachment] = []
+        if request_field.field_type == FieldType.ATTACHMENT:
+            field_files = [
+                files[i] for i in _field_attachment_ids([request_field], values) if i in files
+            ]
         shown.append(
             FormField(
                 key=request_field.key,
@@ -128,6 +151,7 @@ def _form_fields(
                 options=list(request_field.options or []),
                 value=values.get(request_field.key),
                 errors=errors.get(f"fields.{request_field.key}", []),
+                files=field_files,
             )
         )
     return shown
@@ -163,6 +187,12 @@ def _render_ticket(
         selectors.ticket_events(user=user, ticket=ticket), limit=selectors.MAX_PAGE, cursor=None
     )
     request_fields = _request_fields(ticket)
+    # The files of the attachment fields, in one query, and none when no such field is filled.
+    field_file_ids = _field_attachment_ids(request_fields, ticket.fields)
+    field_files: dict[int, Attachment] = {}
+    if field_file_ids:
+        found = selectors.ticket_attachments(user=user, ticket=ticket, ids=field_file_ids)
+        field_files = {attachment.pk: attachment for attachment in found}
     agents = queues.desk_agents(ticket.desk)
     if ticket.assignee and ticket.assignee not in agents:
         agents.append(ticket.assignee)
@@ -187,7 +217,9 @@ def _render_ticket(
         "teams": queues.desk_teams(ticket.desk),
         "details": details,
         "details_errors": details_errors,
-        "form_fields": _form_fields(request_fields, details.get("fields", {}), details_errors),
+        "form_fields": _form_fields(
+            request_fields, details.get("fields", {}), details_errors, field_files
+        ),
         "status_errors": status_errors or [],
         "reply": reply or Composer(),
         "note": note or Composer(),
@@ -215,6 +247,16 @@ def ticket_page(request: HttpRequest, key: str) -> HttpResponse:
     if ticket.key != key:
         return redirect("workspace:ticket", key=ticket.key)
     return _render_ticket(request, user, ticket)
+
+
+@agent_required
+@require_GET
+def ticket_attachment(request: HttpRequest, key: str, attachment_id: int) -> FileResponse:
+    """Download a file of the ticket (a comment's, a note's or a form field's); 404 for agents
+    of other desks, as for the ticket itself."""
+    user, ticket = _agent_ticket(request, key)
+    found = selectors.ticket_attachment(user=user, ticket=ticket, attachment_id=attachment_id)
+    return file_response(found)
 
 
 @agent_required

@@ -22,6 +22,11 @@ urlpatterns = [
     path("tickets/<str:key>/", ticket_views.ticket_page, name="ticket"),
     path("tickets/<str:key>/sla/", ticket_views.ticket_sla_panel, name="ticket_sla"),
     path("tickets/<str:key>/comments/", ticket_views.ticket_comment, name="ticket_comment"),
+    path(
+        "tickets/<str:key>/files/<int:attachment_id>/",
+        ticket_views.ticket_attachment,
+        name="ticket_attachment",
+    ),
     path("tickets/<str:key>/details/", ticket_views.ticket_details, name="ticket_details"),
     path("tickets/<str:key>/transition/", ticket_views.ticket_transition, name="ticket_transition"),
     path(

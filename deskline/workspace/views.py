@@ -20,6 +20,7 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
+    HttpResponseBase,
     HttpResponseRedirect,
 )
 from django.shortcuts import redirect, render
@@ -43,7 +44,8 @@ from deskline.tickets.models import Priority, Ticket
 from deskline.tickets.notifications import UNREAD_CAP, unread_notification_count
 from deskline.workspace.sla_display import due_cell
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+# A page, or a file download (a streaming response).
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 SORT_LABELS = {
     "newest": gettext_lazy("Newest first"),
@@ -62,7 +64,7 @@ def agent_required(view: View) -> View:
     """Send visitors to sign in, refuse customers (403), and show domain errors as pages."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not cast(User, request.user).is_agent:

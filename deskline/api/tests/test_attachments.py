@@ -24,6 +24,7 @@ def test_an_upload_answers_201_with_its_id_name_type_and_size(helpdesk: Helpdesk
         "filename": "screen.png",
         "content_type": "image/png",
         "size": len(PNG),
+        "url": None,  # until a comment or a form field claims it
     }
     assert attachment.uploaded_by == helpdesk.alice
 
@@ -41,9 +42,10 @@ def test_an_upload_then_a_comment_claims_it(helpdesk: Helpdesk):
     )
 
     assert response.status_code == 201, response.content
-    assert response.json()["attachments"] == [upload]
+    url = f"http://testserver/api/v1/tickets/{ticket.key}/attachments/{upload['id']}"
+    assert response.json()["attachments"] == [{**upload, "url": url}]
     listed = alice.get(f"/tickets/{ticket.key}/comments").json()["items"]
-    assert listed[0]["attachments"] == [upload]
+    assert listed[0]["attachments"] == [{**upload, "url": url}]
     assert Attachment.objects.get(pk=upload["id"]).ticket == ticket
 
 
@@ -103,6 +105,8 @@ def test_a_file_over_the_limit_is_refused_with_413(helpdesk: Helpdesk, settings)
         ("invoice.pdf", WINDOWS_PROGRAM, "attachment_forbidden"),
         ("invoice.pdf", LINUX_PROGRAM, "attachment_forbidden"),
         ("invoice.exe", b"harmless words", "attachment_forbidden"),
+        ("invoice.pdf.wsf", b"harmless words", "attachment_forbidden"),
+        ("invoice.vbe.", b"harmless words", "attachment_forbidden"),
         ("report.txt", PNG, "attachment_type_mismatch"),
         ("invoice.pdf", b"%PNG but not really", "attachment_type_mismatch"),
         ("empty.txt", b"", "attachment_empty"),

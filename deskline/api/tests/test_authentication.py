@@ -116,6 +116,7 @@ def test_openapi_document_is_valid_json_listing_every_path(db):
         "/api/v1/tickets/{key}/transitions": {"get", "post"},
         "/api/v1/tickets/{key}/events": {"get"},
         "/api/v1/attachments": {"post"},
+        "/api/v1/tickets/{key}/attachments/{attachment_id}": {"get"},
     }
     for path, methods in expected.items():
         assert set(document["paths"][path]) == methods, path

@@ -163,7 +163,7 @@ def list_comments(
     ticket = access_ticket(user, key)
     comments = selectors.ticket_comments(user=user, ticket=ticket)
     rows, next_cursor = selectors.oldest_first_page(comments, limit=limit, cursor=cursor)
-    return {"items": [comment_out(c) for c in rows], "next_cursor": next_cursor}
+    return {"items": [comment_out(c, ticket.key) for c in rows], "next_cursor": next_cursor}
 
 
 @router.post("/tickets/{key}/comments", response={201: CommentOut, **ERRORS})
@@ -178,7 +178,7 @@ def add_comment(request: HttpRequest, key: str, payload: CommentIn) -> Any:
         is_public=payload.is_public,
         attachment_ids=payload.attachments,
     )
-    return Status(201, comment_out(comment))
+    return Status(201, comment_out(comment, ticket.key))
 
 
 @router.get("/tickets/{key}/transitions", response={200: StatusPage, **ERRORS})

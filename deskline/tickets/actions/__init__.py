@@ -7,7 +7,8 @@ person or a system actor (`accounts.actors`); every event records it.
 - `create`: raising a request (`ticket_create`), the write path tuned for speed (ADR 0007).
 - `changes`: `ticket_update`, `ticket_transition`, `ticket_bulk_change`.
 - `comments`: `ticket_comment`.
-- `files`: `attachment_upload`.
+- `files`: `attachment_upload` (within the quota of unclaimed uploads) and
+  `unclaimed_uploads_remove` (the worker's cleanup).
 - `notifications`: `notifications_mark_all_read`.
 - `checks`: what they all check before writing, and how an event is recorded.
 """
@@ -24,7 +25,13 @@ from deskline.tickets.actions.changes import (
 from deskline.tickets.actions.checks import COMMENT_MAX, DESCRIPTION_MAX, SUMMARY_MAX
 from deskline.tickets.actions.comments import ticket_comment
 from deskline.tickets.actions.create import desk_ticket_stub, ticket_create
-from deskline.tickets.actions.files import attachment_upload
+from deskline.tickets.actions.files import (
+    attachment_upload,
+    pending_upload_quota,
+    pending_uploads,
+    unclaimed_upload_remove,
+    unclaimed_uploads_remove,
+)
 from deskline.tickets.actions.notifications import notifications_mark_all_read
 
 __all__ = [
@@ -38,9 +45,13 @@ __all__ = [
     "attachment_upload",
     "desk_ticket_stub",
     "notifications_mark_all_read",
+    "pending_upload_quota",
+    "pending_uploads",
     "ticket_bulk_change",
     "ticket_comment",
     "ticket_create",
     "ticket_transition",
     "ticket_update",
+    "unclaimed_upload_remove",
+    "unclaimed_uploads_remove",
 ]

@@ -163,3 +163,85 @@ def test_a_refused_upload_stores_nothing(helpdesk: Helpdesk, settings):
 
     assert Attachment.objects.count() == 0
     assert not media.exists() or not any(path.is_file() for path in media.rglob("*"))
+
+
+# The script and shortcut types that passed before (ADR 0011 lists the family and why).
+@pytest.mark.parametrize(
+    "extension",
+    [
+        ".wsf", ".vbe", ".jse", ".reg", ".url", ".scf", ".msc", ".appref-ms", ".xll", ".psm1",
+        ".vb", ".ws", ".wsc", ".wsh", ".psd1", ".ps1xml", ".ps2", ".msh", ".msh1xml", ".inf",
+        ".lnk", ".library-ms", ".settingcontent-ms", ".iso", ".img", ".vhd", ".vhdx", ".msp",
+        ".mst", ".gadget", ".application", ".xbap", ".jnlp", ".cab", ".chm", ".hlp", ".cpl",
+        ".js", ".mjs", ".sct", ".search-ms", ".py", ".command", ".dmg", ".apk",
+    ],
+)  # fmt: skip
+def test_a_script_shortcut_or_disk_image_is_refused(extension):
+    for name in (f"report{extension}", f"REPORT{extension.upper()}"):
+        with pytest.raises(ValidationFailed) as refused:
+            check_upload(name, 5, b"words")
+
+        assert refused.value.code == "attachment_forbidden"
+        assert refused.value.fields == {"file": [refused.value.message]}
+        assert str(refused.value.message) == "Programs and scripts cannot be attached."
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "invoice.pdf.exe",  # a double extension: the last one is what runs
+        "invoice.pdf.wsf",
+        "a.exe.",  # Windows drops trailing dots and spaces: these are saved as a.exe
+        "a.exe ",
+        "a.exe. . .",
+        "a.vbe\u3000",
+        "a.exe\t",
+        "a.exe::$DATA",  # the main NTFS stream of a.exe
+        "a.js:Zone.Identifier",
+        "photo\u202egnp.js",  # shown as "photojs.png" by a right-to-left override
+        "a.e\u200bxe",  # a zero-width space hides the extension from a plain comparison
+        "a.ex\x00e",
+        "C:\\Users\\li\\Downloads\\tool.exe",
+        ".exe",
+    ],
+)
+def test_a_program_hidden_behind_another_name_is_refused(name):
+    with pytest.raises(ValidationFailed) as refused:
+        check_upload(name, 5, b"words")
+
+    assert refused.value.code == "attachment_forbidden"
+
+
+@pytest.mark.parametrize(
+    ("name", "stored"),
+    [
+        ("notes.txt.", "notes.txt"),
+        ("notes.txt  ", "notes.txt"),
+        ("not\u202eestxt.txt", "notestxt.txt"),
+        ("line\r\nbreak.txt", "linebreak.txt"),
+        ("报销单.txt", "报销单.txt"),
+        ("setup.exe.txt", "setup.exe.txt"),  # text, whatever it says before .txt
+    ],
+)
+def test_a_name_is_stored_as_windows_would_save_it(name, stored):
+    assert check_upload(name, 5, b"words").filename == stored
+
+
+def test_a_long_name_keeps_its_extension():
+    # Cut from the end, a long name would lose the extension it is judged (and opened) by
+    assert check_upload("n" * 300 + ".txt", 3, b"abc").filename == "n" * 251 + ".txt"
+    with pytest.raises(ValidationFailed) as refused:
+        check_upload("n" * 300 + ".exe", 3, b"abc")
+    assert refused.value.code == "attachment_forbidden"
+
+
+@pytest.mark.django_db
+def test_the_refusal_is_in_the_persons_language(helpdesk: Helpdesk):
+    from django.utils import translation
+
+    with translation.override("zh-hans"), pytest.raises(ValidationFailed) as refused:
+        attachment_upload(actor=helpdesk.alice, filename="invoice.pdf.wsf", content=b"x")
+
+    with translation.override("zh-hans"):
+        assert str(refused.value.message) == "不能附加程序和脚本。"
+    assert Attachment.objects.count() == 0
