@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "deskline.api",
     "deskline.portal",
     "deskline.workspace",
+    "deskline.mail",
     "deskline.demo",
 ]
 
