@@ -103,9 +103,10 @@ def is_free(port: int) -> bool:
 def environment(var_dir: Path, **extra: str) -> dict[str, str]:
     """The environment of a Deskline process of its own: its own var/ (SQLite database, queue,
     static files), no PostgreSQL and no Redis."""
-    values = {
-        key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}
-    }
+    # Nor the variables of a `make` the tests may run under (make test): a make started by a
+    # test takes only what its command line says.
+    left_out = {"DATABASE_URL", "REDIS_URL", "MAKEFLAGS", "MFLAGS", "MAKELEVEL"}
+    values = {key: value for key, value in os.environ.items() if key not in left_out}
     values.update(
         {
             "DESKLINE_VAR_DIR": str(var_dir),
