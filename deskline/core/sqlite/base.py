@@ -106,10 +106,20 @@ class _LockWaiter:
         caller's), "closed" (the thread let the lock go before; try a new one) or "waiting"."""
         with self._condition:
             self._is_wanted = True
-            self._condition.wait_for(lambda: self._state != "waiting", timeout)
-            if self._state == "waiting":
-                self._is_wanted = False
+            try:
+                self._condition.wait_for(lambda: self._state != "waiting", timeout)
+            finally:
+                if self._state == "waiting":
+                    self._is_wanted = False
             return self._state
+
+    def give_up(self) -> None:
+        """The caller will not take the lock after all (it was interrupted): let it go."""
+        with self._condition:
+            self._is_wanted = False
+            if self._state == "taken":
+                self._state = "closed"
+                os.close(self.descriptor)
 
 
 class QueuedCursor(_SQLiteCursor):
@@ -206,14 +216,22 @@ class DatabaseWrapper(_SQLiteWrapper):
                 try:
                     fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except BlockingIOError:
-                    waiter = _LockWaiter(descriptor)
+                    try:
+                        waiter = _LockWaiter(descriptor)
+                    except BaseException:
+                        os.close(descriptor)
+                        raise
                 except BaseException:
                     os.close(descriptor)
                     raise
                 else:
                     self._write_lock = descriptor
                     return
-            state = waiter.wait(max(deadline - time.monotonic(), 0))
+            try:
+                state = waiter.wait(max(deadline - time.monotonic(), 0))
+            except BaseException:  # KeyboardInterrupt, say: the lock must not be left held
+                waiter.give_up()
+                raise
             if state == "taken":
                 self._write_lock = waiter.descriptor
                 return
@@ -240,7 +258,9 @@ class DatabaseWrapper(_SQLiteWrapper):
         finally:
             # Under set_autocommit(False) the statement opened a transaction: commit or
             # rollback lets the lock go.
-            if self._write_lock is not None and not self.connection.in_transaction:
+            if self._write_lock is not None and not (
+                self.connection is not None and self.connection.in_transaction
+            ):
                 self._release_write_lock()
                 self._ask_for_checkpoint_when_due()
 

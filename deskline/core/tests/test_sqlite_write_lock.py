@@ -12,9 +12,10 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from django.db import OperationalError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections, transaction
 
 from deskline.accounts.models import Organization
 from deskline.core.sqlite import base
@@ -332,3 +333,24 @@ def test_a_statement_outside_a_transaction_lets_the_lock_go_when_it_ends():
 )
 def test_which_statements_take_the_lock(sql, writes):
     assert base.is_write(sql) is writes
+
+
+def test_a_writer_interrupted_while_it_waits_leaves_the_lock_free(monkeypatch):
+    def interrupted(self: object, timeout: float) -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(base._LockWaiter, "wait", interrupted)
+    wrapper: Any = connections[DEFAULT_DB_ALIAS]
+    wrapper.ensure_connection()
+    with _lock_held_elsewhere():
+        with pytest.raises(KeyboardInterrupt):
+            wrapper._take_write_lock()
+        waiting = [t for t in threading.enumerate() if t.name == "sqlite-write-lock-wait"]
+        assert waiting
+
+    # Its waiting thread gets the lock from the stuck writer, and lets it go at once.
+    for thread in waiting:
+        thread.join(timeout=10)
+    assert not any(thread.is_alive() for thread in waiting)
+    assert not _is_locked()
+    assert wrapper._write_lock is None
