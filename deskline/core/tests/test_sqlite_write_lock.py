@@ -16,9 +16,13 @@ from typing import Any
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections, transaction
+from django.db.backends.sqlite3 import base as sqlite_base
+from django.test import Client
 
 from deskline.accounts.models import Organization
 from deskline.core.sqlite import base
+from deskline.testing.factories import DEFAULT_PASSWORD, ApiClient
+from deskline.testing.scenario import build_helpdesk
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -354,3 +358,37 @@ def test_a_writer_interrupted_while_it_waits_leaves_the_lock_free(monkeypatch):
     assert not any(thread.is_alive() for thread in waiting)
     assert not _is_locked()
     assert wrapper._write_lock is None
+
+
+def test_every_write_of_a_create_a_sign_in_and_an_update_runs_under_the_lock(monkeypatch):
+    # Given a spy on each statement SQLite is given, noting whether the lock was held
+    unlocked: list[str] = []
+    writes: list[str] = []
+    execute = sqlite_base.SQLiteCursorWrapper.execute
+
+    def spy(cursor: Any, query: str, params: Any = None) -> Any:
+        if base.is_write(query):
+            writes.append(query)
+            database = getattr(cursor, "database", None)
+            if database is None or database._write_lock is None:
+                unlocked.append(query)
+        return execute(cursor, query, params)
+
+    helpdesk = build_helpdesk()
+    api = ApiClient(helpdesk.alice)
+    monkeypatch.setattr(sqlite_base.SQLiteCursorWrapper, "execute", spy)
+
+    # When a ticket is raised through the API (its token's last use is recorded outside any
+    # transaction), a person signs in (their last sign-in too), and rows are updated in bulk
+    response = api.post(
+        "/tickets",
+        {"desk": "IT", "request_type": helpdesk.password_reset.pk, "summary": "VPN is down"},
+    )
+    assert response.status_code == 201, response.content
+    assert Client().login(email=helpdesk.li.email, password=DEFAULT_PASSWORD)
+    Organization.objects.update(time_zone="Asia/Shanghai")
+
+    # Then every one of their writes ran under the lock
+    assert len(writes) >= 5
+    assert unlocked == []
+    assert not _is_locked()
