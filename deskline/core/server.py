@@ -8,7 +8,9 @@ with SO_REUSEPORT). granian 2.8 has no option for this, so each worker asks the 
 loads the application, to be killed when its parent dies (Linux's `PR_SET_PDEATHSIG`). Killed,
 not stopped: a stop is graceful and waits for kept-alive connections, which a browser holds for
 minutes, and with the main process gone nobody else would end them. Each database transaction
-in flight is rolled back by the database.
+in flight is rolled back by the database. (The kernel sends the signal when the *thread* that
+forked the worker ends; granian 2.8 forks them from its main thread, which lives as long as the
+server. A granian that forked from a passing thread would show here as workers killed early.)
 """
 
 from __future__ import annotations
