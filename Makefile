@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: messages assets browser run test bench lint typecheck migrations-check test-sqlite test-postgres bootstrap clean
+.PHONY: messages assets browser run serve-with-worker test bench lint typecheck migrations-check test-sqlite test-postgres bootstrap clean
 
 bootstrap: $(STAMP)
 
@@ -50,11 +50,19 @@ run: bootstrap messages assets
 	@echo "  site admin  admin@deskline.example"
 	@echo "  agent       li.wei@deskline.example (Frontline, Shanghai)"
 	@echo "  customer    zhang.min@deskline.example (Shanghai)"
-	@# The background worker (SLA warnings and breaches) runs beside the web server and stops with it.
+	@$(MAKE) --no-print-directory serve-with-worker
+
+# The web server and the background worker (SLA warnings and breaches) side by side, as `make run`
+# starts them after its set-up. One Ctrl-C (SIGINT to every process of the terminal's group) or a
+# SIGTERM to the shell stops both within seconds: the shell waits for them in the background so
+# that a signal reaches it at once, and stops and waits for both.
+# deskline/core/tests/test_processes.py runs this target and checks that.
+serve-with-worker:
 	@export DESKLINE_BASE_URL="$${DESKLINE_BASE_URL:-http://$(HOST):$(PORT)}"; \
-	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  trap 'kill $$server $$worker 2>/dev/null; wait' EXIT INT TERM; \
 	  $(BIN)/deskline worker & worker=$$!; \
-	  $(BIN)/deskline serve --host $(HOST) --port $(PORT) --workers 2
+	  $(BIN)/deskline serve --host $(HOST) --port $(PORT) --workers 2 & server=$$!; \
+	  wait $$server
 
 lint: bootstrap
 	$(BIN)/ruff check .

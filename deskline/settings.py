@@ -148,6 +148,7 @@ INSTALLED_APPS = [
     "deskline.api",
     "deskline.portal",
     "deskline.workspace",
+    "deskline.mail",
     "deskline.demo",
 ]
 

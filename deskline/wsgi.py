@@ -7,6 +7,8 @@ import django
 from django.core.handlers.wsgi import WSGIHandler
 from django.http import HttpResponse
 
+from deskline.core.server import exit_with_the_server
+
 
 class Application(WSGIHandler):
     """Django's handler, giving a finished response's body to the server as one list item.
@@ -29,4 +31,5 @@ class Application(WSGIHandler):
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "deskline.settings")
 django.setup(set_prefix=False)
+exit_with_the_server()  # a worker of `deskline serve` does not outlive it (core/server.py)
 application = Application()

@@ -21,7 +21,6 @@ from axes.handlers.database import AxesDatabaseHandler
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Sum
-from django.http import HttpRequest
 
 SIGN_IN_FAILURES_PER_ADDRESS = 50
 MAILS_PER_ADDRESS = 3
@@ -38,7 +37,7 @@ def cool_off() -> timedelta:
     return value
 
 
-def attempted_username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str:
+def attempted_username(request: Any, credentials: dict[str, Any] | None = None) -> str:
     """The account a sign-in tried, as accounts store it: `Alice@Example.com ` and
     `alice@example.com` are one account, so they share one count."""
     if credentials:

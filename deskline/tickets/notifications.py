@@ -2,7 +2,7 @@
 
 The worker (`sla_alerts`) creates them and `actions.notifications_mark_all_read` marks them
 read; these are the reads the workspace shows. Every function takes the recipient: nobody
-reads another person's notifications.
+reads another person's notifications (`deskline.mail` e-mails each to its own recipient).
 """
 
 from __future__ import annotations
@@ -80,7 +80,9 @@ def notification_page(
     next_cursor = encode_cursor(found[limit - 1].pk) if len(found) > limit else None
     found = found[:limit]
     metric_ids = {
-        metric_id for notification in found if (metric_id := _metric_id(notification)) is not None
+        metric_id
+        for notification in found
+        if (metric_id := notification_metric_id(notification)) is not None
     }
     names = {
         metric.pk: metric.translated("name")
@@ -95,9 +97,9 @@ def notification_page(
             ticket_key=notification.ticket.key,
             ticket_summary=notification.ticket.summary,
             # A metric deleted since keeps the name it had when the notification was made.
-            metric_name=names.get(_metric_id(notification) or 0)
+            metric_name=names.get(notification_metric_id(notification) or 0)
             or str(notification.data.get("metric") or ""),
-            breach_at=_instant(notification.data.get("breach_at")),
+            breach_at=notification_breach_at(notification),
             created_at=notification.created_at,
             is_read=notification.read_at is not None,
         )
@@ -106,9 +108,15 @@ def notification_page(
     return NotificationPage(items=items, next_cursor=next_cursor)
 
 
-def _metric_id(notification: Notification) -> int | None:
+def notification_metric_id(notification: Notification) -> int | None:
+    """The id of the SLA metric the notification is about, if any."""
     value = notification.data.get("metric_id")
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def notification_breach_at(notification: Notification) -> datetime.datetime | None:
+    """When the SLA cycle the notification is about breaches or breached, if known."""
+    return _instant(notification.data.get("breach_at"))
 
 
 def _instant(value: object) -> datetime.datetime | None:

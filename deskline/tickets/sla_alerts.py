@@ -3,8 +3,10 @@
 The worker reads the cycles whose `next_alert_at` has come (an index range, never a scan of
 every cycle) and claims each announcement with a conditional UPDATE: of two workers looking at
 the same cycle, exactly one sees its UPDATE change a row, and only that one announces. An
-announcement is a `TicketEvent` (sla_warning / sla_breached), a workspace notification for the
-assignee (or, when unassigned, the ticket's team, or else the desk's teams) and an e-mail each.
+announcement is a `TicketEvent` (sla_warning / sla_breached) and a workspace notification for the
+assignee (or, when unassigned, the ticket's team, or else the desk's teams); once it commits the
+notifications are delivered (`deliveries.py`: `deskline.mail` e-mails each in its recipient's
+language and time zone).
 """
 
 from __future__ import annotations
@@ -13,21 +15,16 @@ import datetime
 import logging
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from deskline.accounts.actors import SLA, system_actor
 from deskline.accounts.models import User
-from deskline.core.links import absolute_url
 from deskline.core.time import now
 from deskline.sla.engine import next_alert
 from deskline.sla.models import Cycle, Outcome
+from deskline.tickets.deliveries import notifications_deliver_on_commit
 from deskline.tickets.models import (
     EventKind,
     Notification,
@@ -152,44 +149,8 @@ def _record(ticket: Ticket, cycle: Cycle, kind: str, at: datetime.datetime) -> N
         is_public=False,
         created_at=at,
     )
-    recipients = recipients_of(ticket)
-    Notification.objects.bulk_create(
+    notifications = Notification.objects.bulk_create(
         Notification(recipient=user, ticket=ticket, kind=kind, data=data, created_at=at)
-        for user in recipients
+        for user in recipients_of(ticket)
     )
-    transaction.on_commit(lambda: _send_mails(ticket, cycle, kind, recipients))
-
-
-def _send_mails(ticket: Ticket, cycle: Cycle, kind: str, recipients: list[User]) -> None:
-    """One e-mail per recipient, in their language and time zone."""
-    for user in recipients:
-        zone = _zone(user.time_zone)
-        with translation.override(user.locale or settings.LANGUAGE_CODE), timezone.override(zone):
-            context = {
-                "user": user,
-                "ticket": ticket,
-                "metric": cycle.metric.translated("name"),
-                "is_breach": kind == NotificationKind.SLA_BREACHED,
-                "breach_at": timezone.localtime(cycle.breach_at, zone) if cycle.breach_at else None,
-                "zone": zone,
-                "url": absolute_url(f"/agent/tickets/{ticket.key}/"),
-            }
-            subject = (
-                _("[%(key)s] SLA breached: %(metric)s")
-                if context["is_breach"]
-                else _("[%(key)s] SLA warning: %(metric)s")
-            ) % {"key": ticket.key, "metric": context["metric"]}
-            body = render_to_string("tickets/email/sla_alert.txt", context)
-        try:
-            send_mail(subject, body, None, [user.email])
-        except Exception:  # one unreachable mailbox must not stop the others
-            logger.exception("Could not send the SLA e-mail for %s to %s", ticket.key, user.email)
-
-
-def _zone(name: str) -> datetime.tzinfo:
-    import zoneinfo
-
-    try:
-        return zoneinfo.ZoneInfo(name or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return datetime.UTC
+    notifications_deliver_on_commit([notification.pk for notification in notifications])

@@ -1,4 +1,8 @@
-"""`deskline serve`: the production web server (granian, WSGI; see docs/adr/0002)."""
+"""`deskline serve`: the production web server (granian, WSGI; see docs/adr/0002).
+
+It collects the static files first when any is missing or out of date (granian serves them from
+STATIC_ROOT and will not start without it), and its workers die with it (`core/server.py`).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+
+from deskline.core.server import SERVER_PID_VARIABLE, collect_static_files
+
+# How long a worker may take to stop when asked (Ctrl-C, SIGTERM) before granian kills it. A
+# stopping worker still answers on the connections it keeps alive, and a browser keeps one for
+# minutes: without a bound one Ctrl-C left a worker answering for as long.
+STOP_SECONDS = 3
 
 
 class Command(BaseCommand):
@@ -23,6 +34,9 @@ class Command(BaseCommand):
         if options["workers"] < 1 or not 0 < options["port"] < 65536:
             self.stderr.write("--workers must be at least 1 and --port between 1 and 65535.")
             sys.exit(2)
+        collected = collect_static_files()
+        if collected:
+            self.stdout.write(f"Collected {collected} static files into {settings.STATIC_ROOT}.")
         executable = os.path.join(os.path.dirname(sys.executable), "granian")
         argv = [
             executable,
@@ -37,6 +51,8 @@ class Command(BaseCommand):
             "--blocking-threads",
             str(options["threads"]),
             "--no-ws",
+            "--workers-kill-timeout",
+            str(STOP_SECONDS),
             "--static-path-mount",
             str(settings.STATIC_ROOT),
             "--static-path-route",
@@ -44,4 +60,6 @@ class Command(BaseCommand):
             "deskline.wsgi:application",
         ]
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "deskline.settings")
+        os.environ[SERVER_PID_VARIABLE] = str(os.getpid())  # granian's main process keeps it
+        self.stdout.flush()
         os.execv(executable, argv)  # noqa: S606 - replaces this process with the server
