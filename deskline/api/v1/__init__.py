@@ -21,6 +21,7 @@ from deskline.api.v1.desks import router as desks_router
 from deskline.api.v1.sla import router as sla_router
 from deskline.api.v1.tickets import router as tickets_router
 from deskline.core.errors import DomainError, ValidationFailed
+from deskline.core.text import unstorable_text_at
 
 api = NinjaAPI(
     title="Deskline API",
@@ -72,6 +73,8 @@ def _message_for(item: dict[str, Any]) -> str:
         "missing": _("This field is required."),
         "extra_forbidden": _("This field is not accepted here."),
         "string_type": _("Enter text."),
+        # A lone surrogate ("\ud800") where the schema checks text itself, e.g. its length.
+        "string_unicode": _("This value is not valid."),
         "string_too_short": _("Enter a value."),
         "string_too_long": _("The text is too long."),
         "int_type": _("Enter a whole number."),
@@ -136,35 +139,23 @@ def on_not_found(request: HttpRequest, error: Http404) -> HttpResponse:
     return error_response(request, 404, "not_found", _("Not found."))
 
 
-def _null_character_at(value: Any, where: str) -> str | None:
-    """Where a NUL character hides in a request value, if anywhere: PostgreSQL cannot store it."""
+def _request_value(value: Any) -> Any:
+    """A view argument as the text it carries: a schema as its data, a file as its name."""
     if isinstance(value, BaseModel):
-        value = value.model_dump()
+        return value.model_dump()
     if isinstance(value, UploadedFile):
-        value = value.name or ""
-    if isinstance(value, str):
-        return where if "\x00" in value else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            inner = f"{where}.{key}" if where else str(key)
-            found = inner if "\x00" in str(key) else _null_character_at(item, inner)
-            if found is not None:
-                return found
-    if isinstance(value, list | tuple):
-        for item in value:
-            found = _null_character_at(item, where)
-            if found is not None:
-                return found
-    return None
+        return value.name or ""
+    return value
 
 
-def refuse_null_characters(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Refuse a NUL character in any path, query or body value as bad input, before any query."""
+def refuse_unstorable_text(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Refuse text a database cannot store (a NUL character or a lone surrogate, see
+    `core.text`) in any path, query or body value as bad input, before any query."""
 
     @functools.wraps(view)
     def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         for name, value in kwargs.items():
-            where = _null_character_at(value, "" if name == "payload" else name)
+            where = unstorable_text_at(_request_value(value), "" if name == "payload" else name)
             if where is not None:
                 raise ValidationFailed(
                     _("Some values are not valid."),
@@ -176,7 +167,7 @@ def refuse_null_characters(view: Callable[..., Any]) -> Callable[..., Any]:
     return checked
 
 
-api.add_decorator(refuse_null_characters)
+api.add_decorator(refuse_unstorable_text)
 api.add_router("/", desks_router)
 api.add_router("/", tickets_router)
 api.add_router("/", attachments_router)
