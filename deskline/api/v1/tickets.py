@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from datetime import UTC
+from typing import Any, cast
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -57,6 +58,16 @@ class StatusPage(Schema):
 class EventPage(Schema):
     items: list[EventOut]
     next_cursor: str | None
+
+
+def _utc_instant(name: str, moment: datetime.datetime | None) -> datetime.datetime | None:
+    """A filter's instant in UTC; refused when UTC cannot hold it (9999-12-31T23:59-01:00 is in
+    the year 10000), which a database would only find out as an error while converting it."""
+    try:
+        return None if moment is None else cast(datetime.datetime, as_utc(moment)).astimezone(UTC)
+    except OverflowError:
+        message = _("Enter a moment from 0001-01-01 to 9999-12-31 in UTC.")
+        raise ValidationFailed(message, code="invalid_filter", fields={name: [message]}) from None
 
 
 @router.post("/tickets", response={201: TicketOut, **ERRORS})
@@ -121,8 +132,8 @@ def list_tickets(
         priority=priority,
         reporter=reporter,
         q=q,
-        created_after=as_utc(created_after),
-        created_before=as_utc(created_before),
+        created_after=_utc_instant("created_after", created_after),
+        created_before=_utc_instant("created_before", created_before),
     )
     page = selectors.ticket_list(user=caller(request), filters=filters, cursor=cursor, limit=limit)
     return prebuilt(
