@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
 from deskline.accounts.models import User
+from deskline.desks.fields import ATTACHMENTS_MAX, ROW_ID_MAX
 from deskline.desks.models import Desk, RequestField, RequestType, Status
 from deskline.tickets.models import Attachment, Comment, Ticket, TicketEvent
 from deskline.tickets.selectors import PersonRef, TicketRow, ticket_row_of
@@ -107,7 +108,11 @@ class TicketPatchIn(Strict):
 class CommentIn(Strict):
     body: str
     is_public: bool = True
-    attachments: list[int] = []
+    attachments: list[Annotated[int, Field(ge=1, le=ROW_ID_MAX)]] = Field(
+        default=[],
+        max_length=ATTACHMENTS_MAX,
+        description=f"Ids from POST /attachments, at most {ATTACHMENTS_MAX}.",
+    )
 
 
 class AttachmentOut(Schema):

@@ -66,9 +66,32 @@ def _location(loc: list[Any]) -> str:
     return ".".join(parts) or "body"
 
 
+def _limit_message(kind: str, context: dict[str, Any]) -> str | None:
+    """The words for a broken bound of the schema (a number's range, a list's or a text's
+    length), naming the bound, or None when `kind` is none of those."""
+    bounds = {
+        "greater_than_equal": ("ge", _("Enter a number of at least %(bound)s.")),
+        "greater_than": ("gt", _("Enter a number above %(bound)s.")),
+        "less_than_equal": ("le", _("Enter a number of at most %(bound)s.")),
+        "less_than": ("lt", _("Enter a number below %(bound)s.")),
+        "too_long": ("max_length", _("Give at most %(bound)s items.")),
+        "too_short": ("min_length", _("Give at least %(bound)s items.")),
+        "string_too_long": ("max_length", _("Enter at most %(bound)s characters.")),
+    }
+    if kind not in bounds:
+        return None
+    name, message = bounds[kind]
+    if name not in context:
+        return None
+    return message % {"bound": context[name]}
+
+
 def _message_for(item: dict[str, Any]) -> str:
     """pydantic's message, in the caller's language for the common kinds of mistake."""
     kind = str(item.get("type", ""))
+    bound = _limit_message(kind, dict(item.get("ctx") or {}))
+    if bound is not None:
+        return bound
     known = {
         "missing": _("This field is required."),
         "extra_forbidden": _("This field is not accepted here."),
