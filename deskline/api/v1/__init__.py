@@ -6,8 +6,11 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.files.uploadedfile import UploadedFile
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.urls import URLPattern, URLResolver
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -162,6 +165,29 @@ def on_not_found(request: HttpRequest, error: Http404) -> HttpResponse:
     return error_response(request, 404, "not_found", _("Not found."))
 
 
+# Django refuses these while ninja reads the body or the query (see DATA_UPLOAD_MAX_MEMORY_SIZE,
+# DATA_UPLOAD_MAX_NUMBER_FIELDS and DATA_UPLOAD_MAX_NUMBER_FILES in settings); on its own it
+# would answer with an HTML page.
+@api.exception_handler(RequestDataTooBig)
+def on_body_too_large(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
+    megabytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+    message = _("The request body is too large: send at most %(megabytes)d MB.")
+    return error_response(request, 413, "request_too_large", message % {"megabytes": megabytes})
+
+
+@api.exception_handler(TooManyFieldsSent)
+def on_too_many_fields(request: HttpRequest, error: TooManyFieldsSent) -> HttpResponse:
+    message = _("The request has too many fields: send at most %(count)d.")
+    count = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    return error_response(request, 400, "too_many_fields", message % {"count": count})
+
+
+@api.exception_handler(TooManyFilesSent)
+def on_too_many_files(request: HttpRequest, error: TooManyFilesSent) -> HttpResponse:
+    message = _("The request has too many files: send one.")
+    return error_response(request, 400, "too_many_files", message)
+
+
 def _request_value(value: Any) -> Any:
     """A view argument as the text it carries: a schema as its data, a file as its name."""
     if isinstance(value, BaseModel):
@@ -195,6 +221,57 @@ api.add_router("/", desks_router)
 api.add_router("/", tickets_router)
 api.add_router("/", attachments_router)
 api.add_router("/", sla_router)
+
+
+# The longest query string API v1 reads. Its filters and cursors need a few hundred characters,
+# and common proxies refuse a request line over 8 KB anyway.
+QUERY_STRING_MAX = 8 * 1024
+
+
+def _speaking_the_callers_language(request: HttpRequest) -> None:
+    """Answer in the caller's language before the endpoint's own authentication has run: the
+    browser's (LocaleMiddleware), else the one the token's owner chose (see BearerToken)."""
+    if "HTTP_ACCEPT_LANGUAGE" not in request.META:
+        BearerToken()(request)
+
+
+def _in_the_error_shape(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """An endpoint of API v1 that answers in the API's error shape where ninja would not: a
+    query string too long to read, and a method the path does not take (ninja's plain 405)."""
+
+    @functools.wraps(view)
+    def answered(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if len(request.META.get("QUERY_STRING", "")) > QUERY_STRING_MAX:
+            _speaking_the_callers_language(request)
+            message = _("The query string is too long: send at most %(count)d characters.")
+            return error_response(
+                request, 414, "query_too_long", message % {"count": QUERY_STRING_MAX}
+            )
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            _speaking_the_callers_language(request)
+            allowed = ", ".join(sorted(response["Allow"].split(", ")))
+            message = _("This endpoint does not take %(method)s; it takes %(allowed)s.")
+            shaped = error_response(
+                request,
+                405,
+                "method_not_allowed",
+                message % {"method": request.method, "allowed": allowed},
+            )
+            shaped["Allow"] = allowed
+            return shaped
+        return response
+
+    return answered
+
+
+def urlconf() -> tuple[list[URLPattern | URLResolver], str, str]:
+    """API v1's URL configuration (ninja's), each endpoint `_in_the_error_shape`."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            pattern.callback = _in_the_error_shape(pattern.callback)
+    return patterns, app_name, namespace
 
 
 @csrf_exempt  # like the API itself: bearer tokens, no cookies, so no CSRF page either
