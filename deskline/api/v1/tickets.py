@@ -17,6 +17,7 @@ from deskline.api.schemas import (
     CommentOut,
     ErrorOut,
     EventOut,
+    PageLimit,
     StatusOut,
     TicketCreateIn,
     TicketOut,
@@ -119,7 +120,7 @@ def list_tickets(
     q: str | None = None,
     created_after: datetime.datetime | None = None,
     created_before: datetime.datetime | None = None,
-    limit: int = selectors.DEFAULT_PAGE,
+    limit: PageLimit = selectors.DEFAULT_PAGE,
     cursor: str | None = None,
 ) -> HttpResponse:
     """Tickets the caller may see, newest first; follow `next_cursor` for the next page."""
@@ -170,7 +171,7 @@ def update_ticket(request: HttpRequest, key: str, payload: TicketPatchIn) -> dic
 
 @router.get("/tickets/{key}/comments", response={200: CommentPage, **ERRORS})
 def list_comments(
-    request: HttpRequest, key: str, limit: int = 100, cursor: str | None = None
+    request: HttpRequest, key: str, limit: PageLimit = 100, cursor: str | None = None
 ) -> dict[str, Any]:
     """The conversation, oldest first; customers see public replies only."""
     user = caller(request)
@@ -215,7 +216,7 @@ def transition_ticket(request: HttpRequest, key: str, payload: TransitionIn) -> 
 
 @router.get("/tickets/{key}/events", response={200: EventPage, **ERRORS})
 def list_events(
-    request: HttpRequest, key: str, limit: int = 100, cursor: str | None = None
+    request: HttpRequest, key: str, limit: PageLimit = 100, cursor: str | None = None
 ) -> dict[str, Any]:
     """The audit trail, oldest first."""
     user = caller(request)
