@@ -109,3 +109,20 @@ def test_a_broken_bound_of_the_schema_is_explained_in_chinese(helpdesk, attachme
 
     assert response.status_code == 400
     assert response.json() == {"code": "invalid_input", "message": "部分值无效。", "fields": fields}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [("en", "Enter at most 20 characters."), ("zh-hans", "最多输入 20 个字符。")],
+)
+def test_a_text_longer_than_its_schema_bound_is_explained(helpdesk, language, message):
+    response = ApiClient(helpdesk.alice).post(
+        "/tickets",
+        {"desk": "D" * 21, "request_type": helpdesk.password_reset.pk, "summary": "Locked out"},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_input"
+    assert response.json()["fields"] == {"desk": [message]}
