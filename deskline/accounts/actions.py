@@ -52,10 +52,18 @@ def api_tokens_revoke_all(*, user: User) -> int:
     return count
 
 
+EMAIL_MAX = 254  # User.email's max_length: EmailField's default, RFC 5321's longest path
+
+
 def normalize_email(email: str, *, field: str = "email") -> str:
-    """Lower-case and validate an e-mail address, raising a field error when it is not one."""
+    """Lower-case and validate an e-mail address, raising a field error when it is not one.
+
+    An address longer than the column that stores it (254 characters) is not one either.
+    """
     cleaned = (email or "").strip().lower()
     try:
+        if len(cleaned) > EMAIL_MAX:
+            raise DjangoValidationError("longer than the e-mail column")
         validate_email(cleaned)
     except DjangoValidationError:
         raise ValidationFailed(

@@ -3,21 +3,56 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.urls import reverse
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
-from deskline.accounts.models import User
+from deskline.accounts.actions import EMAIL_MAX
+from deskline.accounts.models import Team, User
 from deskline.core.links import absolute_url
+from deskline.desks.fields import ATTACHMENTS_MAX, ROW_ID_MAX
 from deskline.desks.models import Desk, RequestField, RequestType, Status
-from deskline.tickets.models import Attachment, Comment, Ticket, TicketEvent
+from deskline.tickets.actions import COMMENT_MAX, DESCRIPTION_MAX, SUMMARY_MAX
+from deskline.tickets.models import Attachment, Comment, Priority, Ticket, TicketEvent
 from deskline.tickets.rows import PersonRef, TicketRow, ticket_row_of
+from deskline.tickets.selectors import MAX_PAGE
 
 
 class Strict(Schema):
     model_config = ConfigDict(extra="forbid")
+
+
+class Documented:
+    """JSON Schema keywords shown in the OpenAPI document that pydantic does not enforce.
+
+    For a bound that the action behind the endpoint enforces with a code of its own, which
+    clients already rely on (summary_too_long, text_too_long, invalid_email, invalid_priority,
+    invalid_filter for `limit`): a pydantic constraint would answer first, with invalid_input.
+    Use it as `Annotated[str, Documented(maxLength=255)]`.
+    """
+
+    def __init__(self, **keywords: Any) -> None:
+        self.keywords = keywords
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return handler(core_schema) | self.keywords
+
+
+# Text as the actions check it: at most this many characters (after trimming spaces).
+Summary = Annotated[str, Documented(maxLength=SUMMARY_MAX)]
+Description = Annotated[str, Documented(maxLength=DESCRIPTION_MAX)]
+CommentBody = Annotated[str, Documented(maxLength=COMMENT_MAX)]
+Email = Annotated[str, Documented(maxLength=EMAIL_MAX)]
+TeamName = Annotated[str, Documented(maxLength=Team._meta.get_field("name").max_length)]
+PriorityName = Annotated[str, Documented(enum=list(Priority.values))]
+# A page of a list: selectors.check_page_limit refuses any other with invalid_filter.
+PageLimit = Annotated[int, Documented(minimum=1, maximum=MAX_PAGE)]
 
 
 class ErrorOut(Schema):
@@ -87,19 +122,19 @@ class TicketOut(Schema):
 class TicketCreateIn(Strict):
     desk: str = Field(min_length=1, max_length=20)
     request_type: int | str
-    summary: str
-    description: str = ""
-    reporter_email: str | None = None
-    priority: str | None = None
+    summary: Summary
+    description: Description = ""
+    reporter_email: Email | None = None
+    priority: PriorityName | None = None
     fields: dict[str, Any] | None = None
     labels: list[str] = []
 
 
 class TicketPatchIn(Strict):
-    summary: str | None = None
-    priority: str | None = None
-    assignee: str | None = None
-    team: str | None = None
+    summary: Summary | None = None
+    priority: PriorityName | None = None
+    assignee: Email | None = Field(default=None, description="An agent's e-mail, or null.")
+    team: TeamName | None = Field(default=None, description="A team's name, or null.")
     fields: dict[str, Any] | None = None
     labels: list[str] | None = None
     is_shared_with_organization: bool | None = None
@@ -107,9 +142,13 @@ class TicketPatchIn(Strict):
 
 
 class CommentIn(Strict):
-    body: str
+    body: CommentBody
     is_public: bool = True
-    attachments: list[int] = []
+    attachments: list[Annotated[int, Field(ge=1, le=ROW_ID_MAX)]] = Field(
+        default=[],
+        max_length=ATTACHMENTS_MAX,
+        description=f"Ids from POST /attachments, at most {ATTACHMENTS_MAX}.",
+    )
 
 
 class AttachmentOut(Schema):

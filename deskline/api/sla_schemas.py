@@ -4,15 +4,15 @@ policies (a metric with its ordered goals); outputs are built by the functions b
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.utils.translation import gettext
 from ninja import Schema
 from pydantic import Field, StrictBool, StrictInt, field_validator
 from pydantic_core import PydanticCustomError
 
-from deskline.api.schemas import Strict
-from deskline.sla.actions import MAX_JSON_DEPTH, is_nested_deeper_than
+from deskline.api.schemas import Documented, Strict
+from deskline.sla.actions import MAX_JSON_DEPTH, NAME_MAX, is_nested_deeper_than
 from deskline.sla.models import Calendar, Goal, Metric
 from deskline.sla.selectors import CycleView, MetricView
 
@@ -75,11 +75,14 @@ def ticket_sla_out(metrics: list[MetricView]) -> dict[str, Any]:
 
 # --- Business calendars -------------------------------------------------------------------
 
+# Names as sla.actions checks them (name_too_long): at most NAME_MAX characters, trimmed.
+Name = Annotated[str, Documented(maxLength=NAME_MAX)]
+
 
 class CalendarIn(Strict):
     """A calendar: its name and either `spec` (the JSON of CONTRACT.md) or the flat fields."""
 
-    name: str | None = None
+    name: Name | None = None
     spec: dict[str, Any] | None = Field(
         default=None,
         description='The whole calendar as exported, e.g. {"tz": "Asia/Shanghai", "hours": '
@@ -148,9 +151,9 @@ class GoalIn(Strict):
     request_type: StrictInt | str | None = Field(default=None, description="An id or a name.")
     priority: str | None = None
     organization: StrictInt | str | None = Field(default=None, description="An id or a name.")
-    label: str | None = None
-    field_key: str | None = None
-    field_value: str | None = None
+    label: Annotated[str, Documented(maxLength=50)] | None = None
+    field_key: Annotated[str, Documented(maxLength=64)] | None = None
+    field_value: Annotated[str, Documented(maxLength=200)] | None = None
     target_minutes: StrictInt | None = Field(default=None, description="Business minutes, above 0.")
     calendar: StrictInt | str | None = Field(default=None, description="An id or a name.")
 
@@ -158,7 +161,7 @@ class GoalIn(Strict):
 class PolicyChangeIn(Strict):
     """A metric's settings; `goals`, when given, replace its goals (in this order)."""
 
-    name: str | None = None
+    name: Name | None = None
     position: StrictInt | None = None
     start_on: list[str] | None = Field(
         default=None, description='Events, e.g. ["created", "reopened", "status_entered:open"].'

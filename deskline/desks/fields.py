@@ -23,6 +23,12 @@ LONG_TEXT_MAX = 20_000
 # Values travel as JSON to browsers and scripts, whose numbers are exact only up to 2**53; a
 # bound also keeps "1e999999" from becoming an integer too long to store or even to print.
 NUMBER_LIMIT = 10**15
+# Row ids are signed 64-bit integers in both databases: a larger number names no row, and SQLite
+# cannot even be asked about one.
+ROW_ID_MAX = 2**63 - 1
+# Files one form field (or one comment) takes at once. A person attaches a few; the bound also
+# keeps the query that claims them far below a database's limit of bind parameters.
+ATTACHMENTS_MAX = 20
 
 
 def _is_empty(value: Any) -> bool:
@@ -95,9 +101,11 @@ def _clean_one(field: RequestField, value: Any) -> Any:
     if kind == FieldType.ATTACHMENT:
         ids = value if isinstance(value, list) else [value]
         if not ids or not all(
-            isinstance(i, int) and not isinstance(i, bool) and i > 0 for i in ids
+            isinstance(i, int) and not isinstance(i, bool) and 0 < i <= ROW_ID_MAX for i in ids
         ):
             raise ValueError(_("Upload a file and give its attachment id."))
+        if len(ids) > ATTACHMENTS_MAX:
+            raise ValueError(_("Attach at most %(count)d files here.") % {"count": ATTACHMENTS_MAX})
         return ids
     raise ValueError(_("This field cannot be filled in."))
 

@@ -271,7 +271,10 @@ def ticket_attachments(
 
 def ticket_attachment(*, user: User, ticket: Ticket, attachment_id: int) -> Attachment:
     """One file of an accessed ticket that `user` may download, or NotFound (also for a file
-    of another ticket, or of an internal note the user may not read). One query."""
+    of another ticket, or of an internal note the user may not read). One query; none for an
+    id no row can have (a database integer holds at most 2**63 - 1)."""
+    if not 0 < attachment_id < 2**63:
+        raise NotFound(_("There is no such file."), code="attachment_not_found")
     attachment = _readable_attachments(user, ticket).filter(pk=attachment_id).first()
     if attachment is None:
         raise NotFound(_("There is no such file."), code="attachment_not_found")

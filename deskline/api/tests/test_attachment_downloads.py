@@ -122,15 +122,19 @@ def test_without_a_token_the_download_is_refused(helpdesk: Helpdesk):
     assert response.json()["code"] == "not_authenticated"
 
 
-@pytest.mark.parametrize("which", ["of another ticket", "unclaimed", "unknown"])
+@pytest.mark.parametrize(
+    "which", ["of another ticket", "unclaimed", "unknown", "beyond a database integer"]
+)
 def test_a_file_that_is_not_this_tickets_is_404(helpdesk: Helpdesk, which: str):
     ticket = _ticket(helpdesk)
     if which == "of another ticket":
         attachment_id = _comment_with_file(helpdesk, _ticket(helpdesk)).pk
     elif which == "unclaimed":
         attachment_id = attachment_upload(actor=helpdesk.alice, filename="a.txt", content=b"a").pk
-    else:
+    elif which == "unknown":
         attachment_id = 999_999
+    else:
+        attachment_id = 2**63
 
     response = ApiClient(helpdesk.alice).get(f"/tickets/{ticket.key}/attachments/{attachment_id}")
 

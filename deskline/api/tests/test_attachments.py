@@ -151,3 +151,90 @@ def test_a_large_upload_streamed_through_a_temporary_file_is_stored_whole(helpde
     assert response.json()["size"] == len(content)
     with Attachment.objects.get().file.open("rb") as handle:
         assert handle.read() == content
+
+
+ROW_ID_MAX = 2**63 - 1
+
+
+@pytest.mark.parametrize(
+    ("ids", "fields"),
+    [
+        ([ROW_ID_MAX + 1], {"attachments.0": ["Enter a number of at most 9223372036854775807."]}),
+        ([2**64, 1], {"attachments.0": ["Enter a number of at most 9223372036854775807."]}),
+        ([0], {"attachments.0": ["Enter a number of at least 1."]}),
+        ([1, -(2**63) - 1], {"attachments.1": ["Enter a number of at least 1."]}),
+        (list(range(1, 22)), {"attachments": ["Give at most 20 items."]}),
+        # More ids than PostgreSQL takes bind parameters in one query.
+        (list(range(1, 70_000)), {"attachments": ["Give at most 20 items."]}),
+    ],
+)
+def test_a_comment_refuses_ids_no_row_can_have_and_too_many_ids(helpdesk: Helpdesk, ids, fields):
+    ticket = make_ticket(
+        desk=helpdesk.it, reporter=helpdesk.alice, request_type=helpdesk.password_reset
+    )
+    before, state = row_counts(), ticket_state(ticket)
+
+    response = ApiClient(helpdesk.alice).post(
+        f"/tickets/{ticket.key}/comments", {"body": "See these", "attachments": ids}
+    )
+
+    assert response.status_code == 400, response.content
+    assert response.json() == {
+        "code": "invalid_input",
+        "message": "Some values are not valid.",
+        "fields": fields,
+    }
+    assert row_counts() == before
+    assert ticket_state(ticket) == state
+
+
+def test_a_comment_claims_twenty_uploads_at_once(helpdesk: Helpdesk):
+    ticket = make_ticket(
+        desk=helpdesk.it, reporter=helpdesk.alice, request_type=helpdesk.password_reset
+    )
+    alice = ApiClient(helpdesk.alice)
+    ids = [alice.upload(f"screen{n}.png", PNG).json()["id"] for n in range(20)]
+
+    response = alice.post(f"/tickets/{ticket.key}/comments", {"body": "All", "attachments": ids})
+
+    assert response.status_code == 201, response.content
+    assert sorted(a["id"] for a in response.json()["attachments"]) == sorted(ids)
+
+
+@pytest.mark.parametrize(
+    ("quote", "message"),
+    [
+        ([ROW_ID_MAX + 1], "Upload a file and give its attachment id."),
+        (ROW_ID_MAX + 1, "Upload a file and give its attachment id."),
+        ([1, 2**70], "Upload a file and give its attachment id."),
+        (list(range(1, 22)), "Attach at most 20 files here."),
+        (list(range(1, 70_000)), "Attach at most 20 files here."),
+    ],
+)
+def test_an_attachment_field_refuses_ids_no_row_can_have_and_too_many_ids(
+    helpdesk: Helpdesk, quote, message
+):
+    ticket = make_ticket(
+        desk=helpdesk.it,
+        reporter=helpdesk.alice,
+        request_type=helpdesk.laptop,
+        fields={"location": "Shanghai"},
+    )
+    request = {
+        "desk": "IT",
+        "request_type": helpdesk.laptop.pk,
+        "summary": "Laptop",
+        "fields": {"location": "Shanghai", "quote": quote},
+    }
+    li = ApiClient(helpdesk.li)
+    before, state = row_counts(), ticket_state(ticket)
+
+    for response in (
+        li.post("/tickets", request),
+        li.patch(f"/tickets/{ticket.key}", {"fields": {"quote": quote}}),
+    ):
+        assert response.status_code == 400, response.content
+        assert response.json()["code"] == "invalid_fields"
+        assert response.json()["fields"] == {"fields.quote": [message]}
+    assert row_counts() == before
+    assert ticket_state(ticket) == state

@@ -272,6 +272,33 @@ def test_an_agent_raising_for_an_invalid_email_is_refused(helpdesk: Helpdesk):
 
 
 @pytest.mark.parametrize(
+    "email",
+    [
+        "x" * 300 + "@acme.example",
+        "a" * 64 + "@" + ".".join(["b" * 63, "c" * 63, "d" * 62]),  # 255 characters
+    ],
+)
+def test_an_email_longer_than_the_column_is_refused(helpdesk: Helpdesk, email):
+    ticket = make_ticket(
+        desk=helpdesk.it, reporter=helpdesk.alice, request_type=helpdesk.password_reset
+    )
+    li = ApiClient(helpdesk.li)
+    before, state = row_counts(), ticket_state(ticket)
+
+    created = li.post("/tickets", _laptop_request(helpdesk, reporter_email=email))
+    changed = li.patch(f"/tickets/{ticket.key}", {"assignee": email})
+
+    assert _refused(created, 400, "invalid_email")["fields"] == {
+        "reporter_email": ["Enter a valid e-mail address."]
+    }
+    assert _refused(changed, 400, "invalid_email")["fields"] == {
+        "assignee": ["Enter a valid e-mail address."]
+    }
+    assert row_counts() == before
+    assert ticket_state(ticket) == state
+
+
+@pytest.mark.parametrize(
     "raw",
     ["{", '{"desk": "IT",}', "not json", '{"desk": "IT"', "\x00\x01", '{"a": 1}}', "[1, 2"],
 )

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from deskline.accounts.models import Locale
-from deskline.testing.factories import ApiClient, make_user
+from deskline.testing.factories import ApiClient, make_ticket, make_user
 
 PO_FILE = Path(__file__).resolve().parents[2] / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
@@ -85,3 +85,44 @@ def test_a_number_too_long_to_read_is_refused_in_chinese(path: str, field: str):
     body = response.json()
     assert body["code"] == "invalid_input"
     assert body["fields"] == {field: ["请输入整数。"]}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("attachments", "fields"),
+    [
+        ([0], {"attachments.0": ["请输入不小于 1 的数字。"]}),
+        ([2**63], {"attachments.0": ["请输入不大于 9223372036854775807 的数字。"]}),
+        (list(range(1, 30)), {"attachments": ["最多提供 20 项。"]}),
+    ],
+)
+def test_a_broken_bound_of_the_schema_is_explained_in_chinese(helpdesk, attachments, fields):
+    ticket = make_ticket(
+        desk=helpdesk.it, reporter=helpdesk.alice, request_type=helpdesk.password_reset
+    )
+
+    response = ApiClient(helpdesk.alice).post(
+        f"/tickets/{ticket.key}/comments",
+        {"body": "附件", "attachments": attachments},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"code": "invalid_input", "message": "部分值无效。", "fields": fields}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [("en", "Enter at most 20 characters."), ("zh-hans", "最多输入 20 个字符。")],
+)
+def test_a_text_longer_than_its_schema_bound_is_explained(helpdesk, language, message):
+    response = ApiClient(helpdesk.alice).post(
+        "/tickets",
+        {"desk": "D" * 21, "request_type": helpdesk.password_reset.pk, "summary": "Locked out"},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_input"
+    assert response.json()["fields"] == {"desk": [message]}

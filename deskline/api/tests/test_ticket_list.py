@@ -164,6 +164,43 @@ def test_filter_by_creation_time(helpdesk: Helpdesk):
     assert list(response.json()["fields"]) == ["created_after"]
 
 
+@pytest.mark.parametrize(
+    ("name", "moment"),
+    [
+        ("created_after", "9999-12-31T23:59:59-23:59"),
+        ("created_before", "9999-12-31T23:59:59-00:01"),
+        ("created_before", "0001-01-01T00:00:00+14:00"),
+        ("created_after", "0001-01-01T00:00:00+00:01"),
+    ],
+)
+def test_a_moment_outside_what_utc_can_hold_is_refused(helpdesk: Helpdesk, name, moment):
+    _raise(helpdesk)
+
+    response = ApiClient(helpdesk.li).get("/tickets", {name: moment})
+
+    _bad_filter(response, name)
+    assert response.json()["fields"][name] == [
+        "Enter a moment from 0001-01-01 to 9999-12-31 in UTC."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("params", "keys"),
+    [
+        ({"created_after": "0001-01-01T00:00:00Z"}, ["IT-1"]),
+        ({"created_after": "0001-01-01T00:00:00-14:00"}, ["IT-1"]),
+        ({"created_before": "9999-12-31T23:59:59Z"}, ["IT-1"]),
+        ({"created_before": "9999-12-31T23:59:59+14:00"}, ["IT-1"]),
+        ({"created_after": "9999-12-31T23:59:59.999999Z"}, []),
+        ({"created_before": "0001-01-01T00:00:00"}, []),
+    ],
+)
+def test_the_first_and_last_moments_utc_can_hold_are_filters(helpdesk: Helpdesk, params, keys):
+    _raise(helpdesk)
+
+    assert _keys(ApiClient(helpdesk.li).get("/tickets", params)) == keys
+
+
 def test_filters_combine(helpdesk: Helpdesk):
     wanted = _raise(helpdesk, priority="high", summary="Printer jammed")
     _raise(helpdesk, priority="low", summary="Printer jammed")

@@ -6,8 +6,11 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.files.uploadedfile import UploadedFile
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.urls import URLPattern, URLResolver
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -21,6 +24,7 @@ from deskline.api.v1.desks import router as desks_router
 from deskline.api.v1.sla import router as sla_router
 from deskline.api.v1.tickets import router as tickets_router
 from deskline.core.errors import DomainError, ValidationFailed
+from deskline.core.text import unstorable_text_at
 
 api = NinjaAPI(
     title="Deskline API",
@@ -65,13 +69,38 @@ def _location(loc: list[Any]) -> str:
     return ".".join(parts) or "body"
 
 
+def _limit_message(kind: str, context: dict[str, Any]) -> str | None:
+    """The words for a broken bound of the schema (a number's range, a list's or a text's
+    length), naming the bound, or None when `kind` is none of those."""
+    bounds = {
+        "greater_than_equal": ("ge", _("Enter a number of at least %(bound)s.")),
+        "greater_than": ("gt", _("Enter a number above %(bound)s.")),
+        "less_than_equal": ("le", _("Enter a number of at most %(bound)s.")),
+        "less_than": ("lt", _("Enter a number below %(bound)s.")),
+        "too_long": ("max_length", _("Give at most %(bound)s items.")),
+        "too_short": ("min_length", _("Give at least %(bound)s items.")),
+        "string_too_long": ("max_length", _("Enter at most %(bound)s characters.")),
+    }
+    if kind not in bounds:
+        return None
+    name, message = bounds[kind]
+    if name not in context:
+        return None
+    return message % {"bound": context[name]}
+
+
 def _message_for(item: dict[str, Any]) -> str:
     """pydantic's message, in the caller's language for the common kinds of mistake."""
     kind = str(item.get("type", ""))
+    bound = _limit_message(kind, dict(item.get("ctx") or {}))
+    if bound is not None:
+        return bound
     known = {
         "missing": _("This field is required."),
         "extra_forbidden": _("This field is not accepted here."),
         "string_type": _("Enter text."),
+        # A lone surrogate ("\ud800") where the schema checks text itself, e.g. its length.
+        "string_unicode": _("This value is not valid."),
         "string_too_short": _("Enter a value."),
         "string_too_long": _("The text is too long."),
         "int_type": _("Enter a whole number."),
@@ -136,35 +165,46 @@ def on_not_found(request: HttpRequest, error: Http404) -> HttpResponse:
     return error_response(request, 404, "not_found", _("Not found."))
 
 
-def _null_character_at(value: Any, where: str) -> str | None:
-    """Where a NUL character hides in a request value, if anywhere: PostgreSQL cannot store it."""
+# Django refuses these while ninja reads the body or the query (see DATA_UPLOAD_MAX_MEMORY_SIZE,
+# DATA_UPLOAD_MAX_NUMBER_FIELDS and DATA_UPLOAD_MAX_NUMBER_FILES in settings); on its own it
+# would answer with an HTML page.
+@api.exception_handler(RequestDataTooBig)
+def on_body_too_large(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
+    megabytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+    message = _("The request body is too large: send at most %(megabytes)d MB.")
+    return error_response(request, 413, "request_too_large", message % {"megabytes": megabytes})
+
+
+@api.exception_handler(TooManyFieldsSent)
+def on_too_many_fields(request: HttpRequest, error: TooManyFieldsSent) -> HttpResponse:
+    message = _("The request has too many fields: send at most %(count)d.")
+    count = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    return error_response(request, 400, "too_many_fields", message % {"count": count})
+
+
+@api.exception_handler(TooManyFilesSent)
+def on_too_many_files(request: HttpRequest, error: TooManyFilesSent) -> HttpResponse:
+    message = _("The request has too many files: send one.")
+    return error_response(request, 400, "too_many_files", message)
+
+
+def _request_value(value: Any) -> Any:
+    """A view argument as the text it carries: a schema as its data, a file as its name."""
     if isinstance(value, BaseModel):
-        value = value.model_dump()
+        return value.model_dump()
     if isinstance(value, UploadedFile):
-        value = value.name or ""
-    if isinstance(value, str):
-        return where if "\x00" in value else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            inner = f"{where}.{key}" if where else str(key)
-            found = inner if "\x00" in str(key) else _null_character_at(item, inner)
-            if found is not None:
-                return found
-    if isinstance(value, list | tuple):
-        for item in value:
-            found = _null_character_at(item, where)
-            if found is not None:
-                return found
-    return None
+        return value.name or ""
+    return value
 
 
-def refuse_null_characters(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Refuse a NUL character in any path, query or body value as bad input, before any query."""
+def refuse_unstorable_text(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Refuse text a database cannot store (a NUL character or a lone surrogate, see
+    `core.text`) in any path, query or body value as bad input, before any query."""
 
     @functools.wraps(view)
     def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         for name, value in kwargs.items():
-            where = _null_character_at(value, "" if name == "payload" else name)
+            where = unstorable_text_at(_request_value(value), "" if name == "payload" else name)
             if where is not None:
                 raise ValidationFailed(
                     _("Some values are not valid."),
@@ -176,11 +216,62 @@ def refuse_null_characters(view: Callable[..., Any]) -> Callable[..., Any]:
     return checked
 
 
-api.add_decorator(refuse_null_characters)
+api.add_decorator(refuse_unstorable_text)
 api.add_router("/", desks_router)
 api.add_router("/", tickets_router)
 api.add_router("/", attachments_router)
 api.add_router("/", sla_router)
+
+
+# The longest query string API v1 reads. Its filters and cursors need a few hundred characters,
+# and common proxies refuse a request line over 8 KB anyway.
+QUERY_STRING_MAX = 8 * 1024
+
+
+def _speaking_the_callers_language(request: HttpRequest) -> None:
+    """Answer in the caller's language before the endpoint's own authentication has run: the
+    browser's (LocaleMiddleware), else the one the token's owner chose (see BearerToken)."""
+    if "HTTP_ACCEPT_LANGUAGE" not in request.META:
+        BearerToken()(request)
+
+
+def _in_the_error_shape(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """An endpoint of API v1 that answers in the API's error shape where ninja would not: a
+    query string too long to read, and a method the path does not take (ninja's plain 405)."""
+
+    @functools.wraps(view)
+    def answered(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if len(request.META.get("QUERY_STRING", "")) > QUERY_STRING_MAX:
+            _speaking_the_callers_language(request)
+            message = _("The query string is too long: send at most %(count)d characters.")
+            return error_response(
+                request, 414, "query_too_long", message % {"count": QUERY_STRING_MAX}
+            )
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            _speaking_the_callers_language(request)
+            allowed = ", ".join(sorted(response["Allow"].split(", ")))
+            message = _("This endpoint does not take %(method)s; it takes %(allowed)s.")
+            shaped = error_response(
+                request,
+                405,
+                "method_not_allowed",
+                message % {"method": request.method, "allowed": allowed},
+            )
+            shaped["Allow"] = allowed
+            return shaped
+        return response
+
+    return answered
+
+
+def urlconf() -> tuple[list[URLPattern | URLResolver], str, str]:
+    """API v1's URL configuration (ninja's), each endpoint `_in_the_error_shape`."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            pattern.callback = _in_the_error_shape(pattern.callback)
+    return patterns, app_name, namespace
 
 
 @csrf_exempt  # like the API itself: bearer tokens, no cookies, so no CSRF page either

@@ -50,7 +50,7 @@ _FILE_RESPONSE = {
 
 @router.get(
     "/tickets/{key}/attachments/{attachment_id}",
-    response={401: ErrorOut, 404: ErrorOut},
+    response={400: ErrorOut, 401: ErrorOut, 404: ErrorOut},
     url_name="ticket_attachment",
     openapi_extra={"responses": {"200": _FILE_RESPONSE}},
 )

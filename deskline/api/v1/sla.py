@@ -16,6 +16,7 @@ from ninja import Router, Status
 
 from deskline.accounts.models import User
 from deskline.api.auth import caller
+from deskline.api.schemas import PageLimit
 from deskline.api.sla_schemas import (
     CalendarIn,
     CalendarOut,
@@ -119,7 +120,7 @@ def _save_calendar(
 
 @router.get("/sla/calendars", response={200: CalendarPage, **ERRORS})
 def list_calendars(
-    request: HttpRequest, limit: int = setup_selectors.DEFAULT_PAGE, cursor: str | None = None
+    request: HttpRequest, limit: PageLimit = setup_selectors.DEFAULT_PAGE, cursor: str | None = None
 ) -> dict[str, Any]:
     """Business calendars, oldest first; each with its `spec` to export."""
     page = setup_selectors.calendar_page(user=caller(request), cursor=cursor, limit=limit)
@@ -174,7 +175,7 @@ def delete_calendar(request: HttpRequest, calendar_id: int) -> Any:
 def list_policies(
     request: HttpRequest,
     desk: str | None = None,
-    limit: int = setup_selectors.DEFAULT_PAGE,
+    limit: PageLimit = setup_selectors.DEFAULT_PAGE,
     cursor: str | None = None,
 ) -> dict[str, Any]:
     """Every desk's SLA metrics with their goals in order (`?desk=IT` for one desk)."""

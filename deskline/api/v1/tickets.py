@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from datetime import UTC
+from typing import Any, cast
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from deskline.api.schemas import (
     CommentOut,
     ErrorOut,
     EventOut,
+    PageLimit,
     StatusOut,
     TicketCreateIn,
     TicketOut,
@@ -58,6 +60,16 @@ class StatusPage(Schema):
 class EventPage(Schema):
     items: list[EventOut]
     next_cursor: str | None
+
+
+def _utc_instant(name: str, moment: datetime.datetime | None) -> datetime.datetime | None:
+    """A filter's instant in UTC; refused when UTC cannot hold it (9999-12-31T23:59-01:00 is in
+    the year 10000), which a database would only find out as an error while converting it."""
+    try:
+        return None if moment is None else cast(datetime.datetime, as_utc(moment)).astimezone(UTC)
+    except OverflowError:
+        message = _("Enter a moment from 0001-01-01 to 9999-12-31 in UTC.")
+        raise ValidationFailed(message, code="invalid_filter", fields={name: [message]}) from None
 
 
 @router.post("/tickets", response={201: TicketOut, **ERRORS})
@@ -105,7 +117,7 @@ def list_tickets(
     q: str | None = None,
     created_after: datetime.datetime | None = None,
     created_before: datetime.datetime | None = None,
-    limit: int = selectors.DEFAULT_PAGE,
+    limit: PageLimit = selectors.DEFAULT_PAGE,
     cursor: str | None = None,
 ) -> HttpResponse:
     """Tickets the caller may see, newest first; follow `next_cursor` for the next page."""
@@ -118,8 +130,8 @@ def list_tickets(
         priority=priority,
         reporter=reporter,
         q=q,
-        created_after=as_utc(created_after),
-        created_before=as_utc(created_before),
+        created_after=_utc_instant("created_after", created_after),
+        created_before=_utc_instant("created_before", created_before),
     )
     page = selectors.ticket_list(user=caller(request), filters=filters, cursor=cursor, limit=limit)
     return prebuilt(
@@ -156,7 +168,7 @@ def update_ticket(request: HttpRequest, key: str, payload: TicketPatchIn) -> dic
 
 @router.get("/tickets/{key}/comments", response={200: CommentPage, **ERRORS})
 def list_comments(
-    request: HttpRequest, key: str, limit: int = 100, cursor: str | None = None
+    request: HttpRequest, key: str, limit: PageLimit = 100, cursor: str | None = None
 ) -> dict[str, Any]:
     """The conversation, oldest first; customers see public replies only."""
     user = caller(request)
@@ -201,7 +213,7 @@ def transition_ticket(request: HttpRequest, key: str, payload: TransitionIn) -> 
 
 @router.get("/tickets/{key}/events", response={200: EventPage, **ERRORS})
 def list_events(
-    request: HttpRequest, key: str, limit: int = 100, cursor: str | None = None
+    request: HttpRequest, key: str, limit: PageLimit = 100, cursor: str | None = None
 ) -> dict[str, Any]:
     """The audit trail, oldest first."""
     user = caller(request)
