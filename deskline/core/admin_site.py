@@ -69,23 +69,31 @@ def language_codes() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
 
-def translations_example(attributes: tuple[str, ...]) -> str:
-    """The shape of a `translations` value, e.g. {"zh-hans": {"name": "…"}}."""
-    return json.dumps({"zh-hans": dict.fromkeys(attributes, "…")}, ensure_ascii=False)
+def translations_example(attributes: tuple[str, ...], mappings: tuple[str, ...] = ()) -> str:
+    """The shape of a `translations` value, e.g. {"zh-hans": {"name": "…"}}; an attribute of
+    `mappings` maps keys to texts, e.g. {"options": {"thinkpad": "…"}}."""
+    texts: dict[str, Any] = dict.fromkeys(attributes, "…")
+    texts.update({attribute: {"…": "…"} for attribute in mappings})
+    return json.dumps({"zh-hans": texts}, ensure_ascii=False)
 
 
-def translations_help(attributes: tuple[str, ...]) -> str:
+def translations_help(attributes: tuple[str, ...], mappings: tuple[str, ...] = ()) -> str:
     return _(
         "Text in other languages, as JSON: %(example)s. Languages: %(languages)s. "
         "Leave {} to show the English text everywhere."
     ) % {
-        "example": translations_example(attributes),
+        "example": translations_example(attributes, mappings),
         "languages": ", ".join(language_codes()),
     }
 
 
-def validate_translations(value: Any, attributes: tuple[str, ...]) -> dict[str, dict[str, str]]:
+def validate_translations(
+    value: Any, attributes: tuple[str, ...], mappings: tuple[str, ...] = ()
+) -> dict[str, dict[str, Any]]:
     """`value` when it maps known language codes to {attribute: text}; else a ValidationError.
+
+    An attribute of `mappings` holds an object of texts instead of one text (a select field's
+    option labels by option value: {"options": {"thinkpad": "ThinkPad 笔记本"}}).
 
     The help center reads these with `translated_value`, which expects exactly this shape, so
     a malformed value must stop at the form instead of breaking a page later.
@@ -99,6 +107,7 @@ def validate_translations(value: Any, attributes: tuple[str, ...]) -> dict[str, 
             params={"example": translations_example(attributes)},
         )
     known = language_codes()
+    known_attributes = (*attributes, *mappings)
     for language, texts in value.items():
         if language not in known:
             raise forms.ValidationError(
@@ -113,11 +122,21 @@ def validate_translations(value: Any, attributes: tuple[str, ...]) -> dict[str, 
                 params={"language": language, "example": translations_example(attributes)},
             )
         for attribute, text in texts.items():
+            if attribute in mappings:
+                if not isinstance(text, dict) or not all(
+                    isinstance(key, str) and isinstance(item, str) for key, item in text.items()
+                ):
+                    raise forms.ValidationError(
+                        _("The translations of %(attribute)s must be an object of texts."),
+                        code="invalid_translations",
+                        params={"attribute": attribute},
+                    )
+                continue
             if attribute not in attributes:
                 raise forms.ValidationError(
                     _("%(attribute)s cannot be translated here; use one of: %(attributes)s."),
                     code="unknown_attribute",
-                    params={"attribute": attribute, "attributes": ", ".join(attributes)},
+                    params={"attribute": attribute, "attributes": ", ".join(known_attributes)},
                 )
             if not isinstance(text, str):
                 raise forms.ValidationError(
@@ -132,15 +151,21 @@ class TranslationsFormMixin(forms.ModelForm[Any]):
     """A model form whose `translations` JSON is checked and explained in its help text."""
 
     translation_attributes: tuple[str, ...] = ("name",)
+    # Attributes translated as an object of texts, e.g. a select field's option labels.
+    translation_mappings: tuple[str, ...] = ()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields.get("translations")
         if field is not None:
-            field.help_text = translations_help(self.translation_attributes)
+            field.help_text = translations_help(
+                self.translation_attributes, self.translation_mappings
+            )
             field.widget.attrs.update({"rows": 2, "cols": 36})
 
-    def clean_translations(self) -> dict[str, dict[str, str]]:
+    def clean_translations(self) -> dict[str, dict[str, Any]]:
         return validate_translations(
-            self.cleaned_data.get("translations"), self.translation_attributes
+            self.cleaned_data.get("translations"),
+            self.translation_attributes,
+            self.translation_mappings,
         )

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -21,12 +22,15 @@ from django.views.decorators.http import require_GET, require_POST
 from deskline.accounts.models import User
 from deskline.core.errors import Conflict, DomainError, Message, ValidationFailed
 from deskline.core.time import now
-from deskline.desks.models import FieldType, RequestField
+from deskline.desks.fields import number_input_attributes
+from deskline.desks.models import Desk, FieldType, RequestField
+from deskline.desks.people import display_names
 from deskline.sla.selectors import ticket_sla
 from deskline.tickets import actions, queues, selectors
 from deskline.tickets.access import access_ticket, is_agent_of
-from deskline.tickets.models import Priority, Ticket, TicketEvent
+from deskline.tickets.models import Priority, Ticket
 from deskline.tickets.uploads import kept_only_on_success
+from deskline.workspace.history import history_entries
 from deskline.workspace.sla_display import panel_rows
 from deskline.workspace.views import agent, agent_required, positive_id, sidebar_context
 
@@ -42,20 +46,9 @@ EDITABLE_FIELD_TYPES = {
     FieldType.SINGLE_SELECT: "select",
     FieldType.MULTI_SELECT: "multiselect",
     FieldType.CHECKBOX: "checkbox",
-    FieldType.USER: "email",
+    FieldType.USER: "person",
 }
 _LABEL_SPLIT = re.compile(r"[\s,]+")
-# What the history calls each field an event can name (events store the field's code).
-EVENT_FIELD_LABELS = {
-    "summary": gettext_lazy("Summary"),
-    "priority": gettext_lazy("Priority"),
-    "assignee": gettext_lazy("Assignee"),
-    "team": gettext_lazy("Team"),
-    "fields": gettext_lazy("Request fields"),
-    "labels": gettext_lazy("Labels"),
-    "is_shared_with_organization": gettext_lazy("Shared with the organization"),
-    "status": gettext_lazy("Status"),
-}
 
 
 @dataclass
@@ -68,28 +61,30 @@ class Composer:
 
 @dataclass
 class FormField:
-    """One request-type field as the side panel shows it."""
+    """One request-type field as the side panel shows it: a select's options as (value,
+    label) in the reader's language, a number's bounds as input attributes, a person by name
+    beside their address."""
 
     key: str
     label: str
     help_text: str
     widget: str
     is_required: bool
-    options: list[str]
+    options: list[tuple[str, str]]
     value: Any
     errors: list[str]
+    number_attributes: dict[str, str] = field(default_factory=dict)
+    person_name: str = ""
 
     @property
     def input_name(self) -> str:
         return f"field_{self.key}"
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
-    """One event of the history, with the name of the field it changed in the reader's language."""
-
-    event: TicketEvent
-    field_label: str
+def people_suggestions_url(desk: Desk) -> str:
+    """Where the picker of a user field asks for people (the help center's endpoint, which
+    gives an agent of the desk anyone active)."""
+    return f"{reverse('portal:people_suggestions')}?{urlencode({'desk': desk.key})}"
 
 
 def _messages_of(error: DomainError) -> dict[str, list[str]]:
@@ -111,11 +106,16 @@ def _request_fields(ticket: Ticket) -> list[RequestField]:
 
 
 def _form_fields(
-    request_fields: list[RequestField], values: dict[str, Any], errors: dict[str, list[str]]
+    request_fields: list[RequestField],
+    values: dict[str, Any],
+    errors: dict[str, list[str]],
+    names: dict[str, str],
 ) -> list[FormField]:
     shown = []
     for request_field in request_fields:
-        widget = EDITABLE_FIELD_TYPES.get(FieldType(request_field.field_type), "readonly")
+        kind = FieldType(request_field.field_type)
+        widget = EDITABLE_FIELD_TYPES.get(kind, "readonly")
+        value = values.get(request_field.key)
         shown.append(
             FormField(
                 key=request_field.key,
@@ -123,12 +123,30 @@ def _form_fields(
                 help_text=request_field.translated("help_text"),
                 widget=widget,
                 is_required=request_field.is_required,
-                options=list(request_field.options or []),
-                value=values.get(request_field.key),
+                options=request_field.option_choices(),
+                value=value,
                 errors=errors.get(f"fields.{request_field.key}", []),
+                number_attributes=number_input_attributes(request_field)
+                if kind == FieldType.NUMBER
+                else {},
+                person_name=names.get(str(value), "") if kind == FieldType.USER else "",
             )
         )
     return shown
+
+
+def _people_named(
+    request_fields: list[RequestField], values: dict[str, Any], known: list[User]
+) -> dict[str, str]:
+    """The names of the people the user fields hold (one query, unless the page knows them)."""
+    emails = {
+        str(values[field.key])
+        for field in request_fields
+        if field.field_type == FieldType.USER and isinstance(values.get(field.key), str)
+    }
+    if not emails:
+        return {}
+    return display_names(emails, {person.email: person.display_name for person in known})
 
 
 def _current_details(ticket: Ticket) -> dict[str, Any]:
@@ -164,15 +182,14 @@ def _render_ticket(
     agents = queues.desk_agents(ticket.desk)
     if ticket.assignee and ticket.assignee not in agents:
         agents.append(ticket.assignee)
+    people_read = [*agents, ticket.reporter]
+    field_values = details.get("fields", {})
     context = {
         **sidebar_context(user, None),
         "ticket": ticket,
         "labels": selectors.label_names(ticket),
         "comments": comments,
-        "events": [
-            HistoryEntry(event, str(EVENT_FIELD_LABELS.get(event.field, event.field)))
-            for event in events
-        ],
+        "events": history_entries(ticket, events, request_fields, people_read),
         "desk_name": ticket.desk.translated("name"),
         "request_type_name": ticket.request_type.translated("name"),
         "status_name": ticket.status.translated("name"),
@@ -185,7 +202,13 @@ def _render_ticket(
         "teams": queues.desk_teams(ticket.desk),
         "details": details,
         "details_errors": details_errors,
-        "form_fields": _form_fields(request_fields, details.get("fields", {}), details_errors),
+        "form_fields": _form_fields(
+            request_fields,
+            field_values,
+            details_errors,
+            _people_named(request_fields, field_values, people_read),
+        ),
+        "people_suggestions_url": people_suggestions_url(ticket.desk),
         "status_errors": status_errors or [],
         "reply": reply or Composer(),
         "note": note or Composer(),
