@@ -125,3 +125,27 @@ def test_a_status_without_a_customer_name_shows_its_name(helpdesk: Helpdesk, sig
     )
     chinese = client.get(f"/requests/{ticket.key}/", **CHINESE).content.decode()
     assert 'id="request-status">待处理</span>' in chinese
+
+
+def test_a_number_field_carries_its_bounds_and_explains_them_in_chinese(
+    helpdesk: Helpdesk, signed_in
+):
+    quantity = RequestField.objects.get(request_type=helpdesk.laptop, key="quantity")
+    quantity.number_min, quantity.number_max, quantity.number_step = 1, 20, 1
+    quantity.save()
+    client = signed_in(helpdesk.alice)
+
+    page = client.get(form_url(helpdesk)).content.decode()
+    refused = client.post(
+        form_url(helpdesk),
+        {"summary": "Laptops", "priority": "medium", "f_quantity": "-42.5", "f_location": "X"},
+        **CHINESE,
+    )
+
+    assert re.search(
+        r'<input type="number" name="f_quantity" step="1" min="1" max="20"',
+        form_row(page, "f_quantity"),
+    )
+    assert refused.status_code == 400
+    assert "请输入不小于 1 的数字。" in form_row(refused.content.decode(), "f_quantity")
+    assert Ticket.objects.count() == 0
