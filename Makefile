@@ -51,7 +51,8 @@ run: bootstrap messages assets
 	@echo "  agent       li.wei@deskline.example (Frontline, Shanghai)"
 	@echo "  customer    zhang.min@deskline.example (Shanghai)"
 	@# The background worker (SLA warnings and breaches) runs beside the web server and stops with it.
-	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	@export DESKLINE_BASE_URL="$${DESKLINE_BASE_URL:-http://$(HOST):$(PORT)}"; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/deskline worker & worker=$$!; \
 	  $(BIN)/deskline serve --host $(HOST) --port $(PORT) --workers 2
 

@@ -35,7 +35,27 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("DESKLINE_DEBUG", False)
 ALLOWED_HOSTS = env_list("DESKLINE_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
-SITE_URL = env_str("DESKLINE_SITE_URL", "http://127.0.0.1:8000")
+
+
+def _base_url() -> str:
+    """DESKLINE_BASE_URL: where people reach Deskline, used in every link of every e-mail."""
+    value = env_str("DESKLINE_BASE_URL", "").strip()
+    if not value:
+        return ""
+    parsed = urlparse(value)
+    if parsed.scheme not in {"http", "https"} or not parsed.hostname:
+        raise ConfigurationError(
+            f"DESKLINE_BASE_URL must be an http:// or https:// address such as "
+            f"https://help.example.com; got {value!r}"
+        )
+    if parsed.query or parsed.fragment or parsed.params:
+        raise ConfigurationError(
+            f"DESKLINE_BASE_URL must not have a query or fragment; got {value!r}"
+        )
+    return value.rstrip("/")
+
+
+DESKLINE_BASE_URL = _base_url()
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -59,6 +79,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "deskline.core.config.ConfigurationVersionMiddleware",
+    "deskline.core.links.RequestLinksMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

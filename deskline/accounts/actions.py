@@ -21,7 +21,14 @@ def hash_token(raw: str) -> str:
 
 
 def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
-    """Create an API token for `user`; returns the row and the raw token, shown only once."""
+    """Create an API token for `user`; returns the row and the raw token, shown only once.
+
+    A system actor never gets one: nobody may sign in as Deskline itself.
+    """
+    if user.is_system:
+        raise ValidationFailed(
+            _("System actors cannot have API tokens."), code="system_actor_token"
+        )
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user, name=name, prefix=raw[:10], token_hash=hash_token(raw)
@@ -52,6 +59,12 @@ def customer_get_or_create(*, email: str, display_name: str = "") -> User:
     """
     cleaned = normalize_email(email)
     user = User.objects.filter(email=cleaned).first()
+    if user is not None and user.is_system:  # no request is ever raised for Deskline itself
+        raise ValidationFailed(
+            _("Enter a valid e-mail address."),
+            code="invalid_email",
+            fields={"email": [_("Enter a valid e-mail address.")]},
+        )
     if user is not None:
         return user
     user = User(

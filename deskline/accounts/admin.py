@@ -167,7 +167,9 @@ class UserAdmin(DeskAdminAccess, BaseUserAdmin):
         )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
-        return super().get_queryset(request).select_related("organization")
+        # System actors (accounts/actors.py) are Deskline's own, not people to manage here.
+        people = super().get_queryset(request).exclude(role=Role.SYSTEM)
+        return people.select_related("organization")
 
     def formfield_for_dbfield(
         self, db_field: Any, request: HttpRequest, **kwargs: Any
@@ -179,9 +181,10 @@ class UserAdmin(DeskAdminAccess, BaseUserAdmin):
     def formfield_for_choice_field(
         self, db_field: Any, request: HttpRequest, **kwargs: Any
     ) -> forms.TypedChoiceField | None:
-        if db_field.name == "role" and not is_site_admin(request):
-            # Only a site admin can make a site admin; a desk admin never sees the choice.
-            kwargs["choices"] = [choice for choice in Role.choices if choice[0] != Role.SITE_ADMIN]
+        if db_field.name == "role":
+            # Nobody makes a system actor; only a site admin can make a site admin.
+            refused = {Role.SYSTEM} if is_site_admin(request) else {Role.SYSTEM, Role.SITE_ADMIN}
+            kwargs["choices"] = [choice for choice in Role.choices if choice[0] not in refused]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -204,6 +207,8 @@ class UserAdmin(DeskAdminAccess, BaseUserAdmin):
         # The form offers no site admin role to a desk admin; refuse a forged one all the same.
         if obj.role == Role.SITE_ADMIN and not is_site_admin(request):
             raise PermissionDenied(gettext("Only a site admin can make a site admin."))
+        if obj.role == Role.SYSTEM:  # forged: the form never offers it
+            raise PermissionDenied(gettext("System actors are made by Deskline itself."))
         super().save_model(request, obj, form, change)
 
 

@@ -23,6 +23,8 @@ class Role(models.TextChoices):
     AGENT = "agent", _("Agent")
     DESK_ADMIN = "desk_admin", _("Desk admin")
     SITE_ADMIN = "site_admin", _("Site admin")
+    # Deskline itself acting: the SLA clock, a mailbox, an automation rule (accounts/actors.py).
+    SYSTEM = "system", _("System")
 
 
 class Locale(models.TextChoices):
@@ -89,6 +91,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Set only on system actors (role SYSTEM): which one, e.g. "sla", "mailbox:3", "rule:12".
+    system_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects: ClassVar[UserManager] = UserManager()
@@ -108,6 +112,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_agent(self) -> bool:
         return self.role in AGENT_ROLES
+
+    @property
+    def is_system(self) -> bool:
+        """A named system actor (the SLA clock, a mailbox, a rule), not a person."""
+        return self.role == Role.SYSTEM
 
     @property
     def is_site_admin(self) -> bool:

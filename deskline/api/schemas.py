@@ -12,7 +12,7 @@ from pydantic import ConfigDict, Field
 from deskline.accounts.models import User
 from deskline.desks.models import Desk, RequestField, RequestType, Status
 from deskline.tickets.models import Attachment, Comment, Ticket, TicketEvent
-from deskline.tickets.selectors import PersonRef, TicketRow, ticket_row_of
+from deskline.tickets.rows import PersonRef, TicketRow, ticket_row_of
 
 
 class Strict(Schema):
@@ -154,6 +154,8 @@ class EventOut(Schema):
     id: int
     kind: str
     actor: PersonOut | None
+    # Set when Deskline acted by itself: "sla" (the SLA clock), "rule:12", "mailbox:3"...
+    actor_system: str | None = None
     field: str
     old_value: Any
     new_value: Any
@@ -278,6 +280,7 @@ def event_out(event: TicketEvent) -> dict[str, Any]:
         "id": event.pk,
         "kind": event.kind,
         "actor": person(event.actor),
+        "actor_system": event.actor.system_key if event.actor is not None else None,
         "field": event.field,
         "old_value": event.old_value,
         "new_value": event.new_value,

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
-from django.utils.translation import gettext_lazy as _
 
 from deskline.accounts.models import User
-from deskline.core.errors import NotFound
 from deskline.desks.catalog import catalog
+from deskline.desks.errors import unknown_desk
 from deskline.desks.models import Desk, RequestField, RequestType, Status
 
 
 def served_desk_ids(user: User) -> frozenset[int]:
-    """Ids of the desks whose tickets `user` works on as an agent."""
+    """Ids of the desks whose tickets `user` works on as an agent (a system actor: all)."""
+    if user.is_system:
+        return frozenset(catalog().desks)
     if not user.is_agent:
         return frozenset()
     known = catalog()
@@ -37,7 +38,7 @@ def desk_for_user(user: User, key: str) -> Desk:
     """
     desk = catalog().desk_of_key(str(key).upper())
     if desk is None or not (desk.is_active or desk.pk in served_desk_ids(user)):
-        raise NotFound(_("There is no desk with this key."), code="unknown_desk")
+        raise unknown_desk()
     return desk
 
 

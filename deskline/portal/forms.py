@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from deskline.accounts.models import User
+from deskline.accounts.models import Role, User
 from deskline.core.errors import ValidationFailed
 from deskline.desks.fields import clean_field_values, number_input_attributes
 from deskline.desks.models import FieldType, RequestField
@@ -309,7 +309,8 @@ class HelpCenterPasswordResetForm(PasswordResetForm):
     password: customers whose requests were raised for them or by e-mail set theirs this way."""
 
     def get_users(self, email: str) -> Any:
-        return User.objects.filter(email__iexact=email.strip(), is_active=True).iterator()
+        people = User.objects.filter(email__iexact=email.strip(), is_active=True)
+        return people.exclude(role=Role.SYSTEM).iterator()  # nobody signs in as Deskline
 
     def send_mail(
         self,

@@ -13,8 +13,8 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 
 from deskline.accounts.models import User
-from deskline.core.admin_site import validate_translations
 from deskline.core.errors import ValidationFailed
+from deskline.core.translations import validate_translations
 from deskline.sla.actions import calendar_save
 from deskline.sla.models import Calendar
 

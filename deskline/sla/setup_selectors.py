@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deskline.accounts.models import User
 from deskline.core.errors import NotFound, PermissionDenied, ValidationFailed
+from deskline.desks.errors import unknown_desk
 from deskline.desks.models import Desk
 from deskline.sla.actions import MAX_ROW_ID
 from deskline.sla.models import Calendar, Goal, Metric
@@ -119,8 +120,7 @@ def desk_by_key(key: str) -> Desk:
     `desk` field otherwise: a policy may be set up before its desk opens."""
     found = Desk.objects.filter(key=key.strip().upper()).first() if len(key) <= 20 else None
     if found is None:
-        message = _("There is no desk with this key.")
-        raise ValidationFailed(message, code="unknown_desk", fields={"desk": [message]})
+        raise unknown_desk(field="desk")
     return found
 
 

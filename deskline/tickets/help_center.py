@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deskline.accounts.models import User
 from deskline.core.errors import NotFound
+from deskline.desks.errors import unknown_desk
 from deskline.desks.models import (
     SHORT_LINK_PATTERN,
     Desk,
@@ -49,10 +50,6 @@ def help_center_desks(user: Any) -> list[Desk]:
     )
 
 
-def _unknown_desk() -> NotFound:
-    return NotFound(_("There is no desk with this key."), code="unknown_desk")
-
-
 def help_center_desk(user: Any, key: str) -> Desk:
     """One desk the visitor may use, by key (any case), or NotFound."""
     try:
@@ -60,12 +57,12 @@ def help_center_desk(user: Any, key: str) -> Desk:
         # answered without a query.
         desk_key_validator(str(key).upper())
     except ValidationError:
-        raise _unknown_desk() from None
+        raise unknown_desk() from None
     if getattr(user, "is_authenticated", False):
         return desk_for_user(user, key)
     desk = _visitor_desks(user).filter(key=str(key).upper()).first()
     if desk is None:
-        raise _unknown_desk()
+        raise unknown_desk()
     return desk
 
 

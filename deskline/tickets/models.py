@@ -116,6 +116,10 @@ class Ticket(models.Model):
     # by the actions so that queues sort by "time remaining" along an index.
     sla_due_at = models.DateTimeField(default=NO_DEADLINE, editable=False)
 
+    # Not a column: the ticket's label names (sorted) when they were read or written with it,
+    # None until then; `tickets.labels` sets and reads it.
+    known_label_names: list[str] | None = None
+
     class Meta:
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")
@@ -244,9 +248,9 @@ class TicketEvent(models.Model):
     ticket = models.ForeignKey(
         Ticket, on_delete=models.CASCADE, related_name="events", db_index=False
     )
-    actor = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    # A person or a system actor (accounts/actors.py): every event says who acted, so a person
+    # who acted cannot be deleted (deactivate them instead).
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=20, choices=EventKind.choices)
     field = models.CharField(max_length=64, blank=True)
     old_value = models.JSONField(null=True, blank=True)

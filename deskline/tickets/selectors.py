@@ -1,16 +1,18 @@
-"""Reads of tickets for lists, pages and the API; each owns its joins and its paging."""
+"""Reads of tickets for lists, pages and the API; each owns its joins and its paging.
+
+Rows are built by `tickets.rows` (one builder for every list), the newest-first lists' written SQL
+lives in `tickets.list_query`, and labels are read through `tickets.labels`.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import datetime
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
 from django.db.models import JSONField, Model, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -18,143 +20,21 @@ from django.utils.translation import gettext_lazy as _
 
 from deskline.accounts.models import User
 from deskline.core.errors import Message, ValidationFailed
-from deskline.core.time import as_utc
-from deskline.desks.catalog import Catalog, catalog
+from deskline.desks.catalog import catalog
+from deskline.desks.errors import unknown_desk
 from deskline.desks.models import Status, StatusCategory
 from deskline.search.backends import filter_tickets_by_text
 from deskline.tickets.access import is_agent_of, visible_tickets
+from deskline.tickets.labels import attach_label_names, label_names_sql
+from deskline.tickets.list_query import newest_rows
 from deskline.tickets.models import Attachment, Comment, Priority, Ticket, TicketEvent
 from deskline.tickets.queues import Queue, queue_ranges
+from deskline.tickets.rows import LIST_COLUMNS, TicketRow, ticket_row
 
 M = TypeVar("M", bound=Model)
 
 MAX_PAGE = 200
 DEFAULT_PAGE = 50
-# A list page is read as values, not models: building a page's ~300 related objects (a ticket
-# and its desk, status, request type, people and team) cost more than the query itself. The
-# desk, request type, status and team come from the process's catalogue (`desks.catalog`), so
-# only the people and the organization are joined in.
-LIST_COLUMNS = (
-    *(field.attname for field in Ticket._meta.concrete_fields),
-    "reporter__email",
-    "reporter__display_name",
-    "assignee__email",
-    "assignee__display_name",
-    "organization__name",
-)
-
-
-@dataclass(frozen=True, slots=True)
-class PersonRef:
-    email: str
-    display_name: str
-
-
-@dataclass(frozen=True, slots=True)
-class TicketRow:
-    """A ticket as lists show it, with names already in the active language."""
-
-    id: int
-    key: str
-    desk_key: str
-    request_type_id: int
-    request_type_name: str
-    request_type_kind: str
-    summary: str
-    description: str
-    description_html: str
-    status_key: str
-    status_name: str
-    status_category: str
-    priority: str
-    reporter: PersonRef
-    assignee: PersonRef | None
-    team_name: str | None
-    organization_name: str | None
-    labels: list[str]
-    fields: dict[str, Any]
-    channel: str
-    created_at: datetime.datetime
-    updated_at: datetime.datetime
-    resolved_at: datetime.datetime | None
-    version: int
-    # The earliest breach of the ticket's running SLA cycles; NO_DEADLINE when none runs.
-    sla_due_at: datetime.datetime
-
-    @property
-    def pk(self) -> int:
-        return self.id
-
-
-def _ticket_row(values: dict[str, Any], labels: list[str], known: Catalog) -> TicketRow:
-    request_type = known.request_types[values["request_type_id"]]
-    status = known.statuses[values["status_id"]]
-    team_id = values["team_id"]
-    return TicketRow(
-        id=values["id"],
-        key=values["key"],
-        desk_key=known.desks[values["desk_id"]].key,
-        request_type_id=values["request_type_id"],
-        request_type_name=request_type.translated("name"),
-        request_type_kind=request_type.kind,
-        summary=values["summary"],
-        description=values["description"],
-        description_html=values["description_html"],
-        status_key=status.key,
-        status_name=status.translated("name"),
-        status_category=values["status_category"],
-        priority=values["priority"],
-        reporter=PersonRef(values["reporter__email"], values["reporter__display_name"]),
-        assignee=PersonRef(values["assignee__email"], values["assignee__display_name"])
-        if values["assignee_id"] is not None
-        else None,
-        team_name=known.teams[team_id].name if team_id is not None else None,
-        organization_name=values["organization__name"],
-        labels=labels,
-        fields=values["fields"],
-        channel=values["channel"],
-        created_at=values["created_at"],
-        updated_at=values["updated_at"],
-        resolved_at=values["resolved_at"],
-        version=values["version"],
-        sla_due_at=values["sla_due_at"],
-    )
-
-
-def ticket_row_of(ticket: Ticket) -> TicketRow:
-    """The list row of one ticket read with its desk, type, status, people, team and
-    organization (as `access_ticket` reads it), for pages that show one ticket like a list does."""
-
-    def ref(user: User | None) -> PersonRef | None:
-        return PersonRef(user.email, user.display_name) if user is not None else None
-
-    return TicketRow(
-        id=ticket.pk,
-        key=ticket.key,
-        desk_key=ticket.desk.key,
-        request_type_id=ticket.request_type_id,
-        request_type_name=ticket.request_type.translated("name"),
-        request_type_kind=ticket.request_type.kind,
-        summary=ticket.summary,
-        description=ticket.description,
-        description_html=ticket.description_html,
-        status_key=ticket.status.key,
-        status_name=ticket.status.translated("name"),
-        status_category=ticket.status_category,
-        priority=ticket.priority,
-        reporter=PersonRef(ticket.reporter.email, ticket.reporter.display_name),
-        assignee=ref(ticket.assignee),
-        team_name=ticket.team.name if ticket.team is not None else None,
-        organization_name=ticket.organization.name if ticket.organization is not None else None,
-        labels=label_names(ticket),
-        fields=ticket.fields,
-        channel=ticket.channel,
-        created_at=ticket.created_at,
-        updated_at=ticket.updated_at,
-        resolved_at=ticket.resolved_at,
-        version=ticket.version,
-        sla_due_at=ticket.sla_due_at,
-    )
 
 
 @dataclass(frozen=True)
@@ -230,11 +110,7 @@ def _apply_filters(
     if filters.desk:
         desk_id = known.desk_ids_by_key.get(filters.desk.strip().upper())
         if desk_id is None:
-            raise ValidationFailed(
-                _("There is no desk with this key."),
-                code="unknown_desk",
-                fields={"desk": [_("There is no desk with this key.")]},
-            )
+            raise unknown_desk(field="desk")
         queryset = queryset.filter(desk_id=desk_id)
     if filters.status:
         status_ids = [
@@ -327,75 +203,12 @@ def ticket_list(
     queryset = _apply_filters(user, visible_tickets(user, desk_id=desk_id), filters)
     if cursor:
         queryset = queryset.filter(id__lt=decode_cursor(cursor))
-    return _page_of(_newest_rows(queryset, limit + 1), limit, lambda row: encode_cursor(row["id"]))
+    return _page_of(newest_rows(queryset, limit + 1), limit, lambda row: encode_cursor(row["id"]))
 
 
 # The columns of a list row, read by `_newest_rows` under the names `values(*LIST_COLUMNS)`
 # gives them, and how each is spelt in its SQL (t: the ticket, r/a: reporter and assignee,
 # o: organization).
-_ROW_SQL = {
-    **{name: f't."{name}"' for name in (
-        "id", "key", "desk_id", "request_type_id", "summary", "description", "description_html",
-        "status_id", "status_category", "priority", "assignee_id", "team_id", "fields",
-        "channel", "created_at", "updated_at", "resolved_at", "version", "sla_due_at",
-    )},
-    "reporter__email": 'r."email"',
-    "reporter__display_name": 'r."display_name"',
-    "assignee__email": 'a."email"',
-    "assignee__display_name": 'a."display_name"',
-    "organization__name": 'o."name"',
-}  # fmt: skip
-_ROW_NAMES = (*_ROW_SQL, "label_names")
-_ROW_TIMES = ("created_at", "updated_at", "resolved_at", "sla_due_at")
-
-
-def _newest_rows(queryset: QuerySet[Ticket], count: int) -> list[dict[str, Any]]:
-    """The newest `count` tickets of `queryset` as list rows with their label names.
-
-    The ORM builds and compiles the conditions (access, filters, search, cursor); the rest is
-    written here. Through `values()` with its five joins, building and compiling the query and
-    converting its rows cost more than twice what PostgreSQL or SQLite took to run it
-    (docs/adr/0006). The page's ids are taken from the tickets alone, then joined to their
-    people: neither database joins every ticket that matches a search before it takes the page.
-    """
-    query = queryset.query
-    joined = {alias for alias, uses in query.alias_refcount.items() if uses}
-    if joined - {Ticket._meta.db_table}:
-        raise ValueError("A list's conditions must be on the ticket table alone.")
-    try:
-        where, params = query.get_compiler(connection=connection).compile(query.where)
-    except EmptyResultSet:
-        return []
-    except FullResultSet:
-        where, params = "", []
-    table = Ticket._meta.db_table
-    columns = ", ".join(_ROW_SQL.values())
-    label_names = _LABEL_NAMES_SQL[connection.vendor].format(ticket='t."id"')
-    condition = f"WHERE {where}" if where else ""
-    sql = (
-        f"SELECT {columns}, {label_names} "
-        f'FROM (SELECT "{table}"."id" FROM "{table}" {condition} '
-        f'ORDER BY "{table}"."id" DESC LIMIT {int(count)}) page '
-        f'JOIN "{table}" t ON t."id" = page."id" '
-        'JOIN "accounts_user" r ON r."id" = t."reporter_id" '
-        'LEFT JOIN "accounts_user" a ON a."id" = t."assignee_id" '
-        'LEFT JOIN "accounts_organization" o ON o."id" = t."organization_id" '
-        'ORDER BY t."id" DESC'
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        fetched = cursor.fetchall()
-    rows = [dict(zip(_ROW_NAMES, values, strict=True)) for values in fetched]
-    for row in rows:
-        for name in _ROW_TIMES:
-            moment = row[name]
-            if isinstance(moment, str):
-                moment = datetime.datetime.fromisoformat(moment)
-            row[name] = as_utc(moment)  # SQLite keeps naive UTC
-        for name in ("fields", "label_names"):
-            if isinstance(row[name], str):
-                row[name] = json.loads(row[name])
-    return rows
 
 
 def _page_of(
@@ -407,70 +220,18 @@ def _page_of(
     rows = rows[:limit]
     known = catalog()
     return Page(
-        items=[_ticket_row(row, sorted(row["label_names"]), known) for row in rows],
+        items=[ticket_row(row, known) for row in rows],
         next_cursor=next_cursor,
     )
 
 
 # Each row's label names, read with the row: one small index lookup per ticket of the page
 # instead of another query (and its ORM compilation) for the whole page.
-_LABEL_NAMES_SQL = {
-    "postgresql": (
-        "(SELECT COALESCE(jsonb_agg(l.name ORDER BY l.name), '[]'::jsonb) "
-        "FROM tickets_ticket_labels tl JOIN tickets_label l ON l.id = tl.label_id "
-        "WHERE tl.ticket_id = {ticket})"
-    ),
-    "sqlite": (
-        "(SELECT json_group_array(l.name) "
-        "FROM tickets_ticket_labels tl JOIN tickets_label l ON l.id = tl.label_id "
-        "WHERE tl.ticket_id = {ticket})"
-    ),
-}
-
-
-def _list_labels() -> dict[str, RawSQL]:
-    return {
-        "label_names": RawSQL(  # noqa: S611 - constant SQL, no parameters
-            _LABEL_NAMES_SQL[connection.vendor].format(ticket='"tickets_ticket"."id"'),
-            [],
-            output_field=JSONField(),
-        )
-    }
-
-
-def _label_names_of(ticket_ids: list[int]) -> dict[int, list[str]]:
-    """The label names of each ticket, sorted, in one query (names only, no Label objects)."""
-    names: dict[int, list[str]] = {ticket_id: [] for ticket_id in ticket_ids}
-    if names:
-        rows = (
-            Ticket.labels.through.objects.filter(ticket_id__in=ticket_ids)
-            .order_by("label__name")
-            .values_list("ticket_id", "label__name")
-        )
-        for ticket_id, name in rows:
-            names[ticket_id].append(name)
-    return names
-
-
-def attach_label_names(tickets: list[Ticket]) -> list[Ticket]:
-    """Load the label names of `tickets` in one query, for `label_names` to read."""
-    names = _label_names_of([ticket.pk for ticket in tickets])
-    for ticket in tickets:
-        ticket.__dict__["_label_names"] = names[ticket.pk]
-    return tickets
-
-
-def label_names(ticket: Ticket) -> list[str]:
-    """The ticket's label names, sorted; loaded by `attach_label_names` or asked for now."""
-    loaded: list[str] | None = ticket.__dict__.get("_label_names")
-    if loaded is None:
-        loaded = sorted(ticket.labels.values_list("name", flat=True))
-    return loaded
 
 
 def ticket_detail(ticket: Ticket) -> Ticket:
     """Attach the labels of an accessed ticket so that rendering it asks no more queries."""
-    if "_label_names" in ticket.__dict__:  # a ticket just created knows them
+    if ticket.known_label_names is not None:  # a ticket just created knows them
         return ticket
     return attach_label_names([ticket])[0]
 
@@ -601,7 +362,10 @@ def queue_ticket_list(
         with connection.cursor() as database:
             database.execute(" UNION ALL ".join(arms), params)
             page = Ticket.objects.filter(id__in=[row[0] for row in database.fetchall()])
-    rows = list(page.order_by(*ordering).values(*LIST_COLUMNS, **_list_labels())[: limit + 1])
+    labels = RawSQL(  # noqa: S611 - constant SQL, no parameters
+        label_names_sql(f'"{Ticket._meta.db_table}"."id"'), [], output_field=JSONField()
+    )
+    rows = list(page.order_by(*ordering).values(*LIST_COLUMNS, label_names=labels)[: limit + 1])
     return _page_of(rows, limit, lambda row: _encode_sort_cursor(sort, row))
 
 
@@ -629,4 +393,4 @@ def related_tickets(*, user: User, ticket: Ticket, limit: int = 5) -> list[Ticke
         .values(*LIST_COLUMNS)[:limit]
     )
     known = catalog()
-    return [_ticket_row(row, [], known) for row in rows]
+    return [ticket_row({**row, "label_names": []}, known) for row in rows]

@@ -22,7 +22,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from deskline.accounts.actors import SLA, system_actor
 from deskline.accounts.models import User
+from deskline.core.links import absolute_url
 from deskline.core.time import now
 from deskline.sla.engine import next_alert
 from deskline.sla.models import Cycle, Outcome
@@ -143,7 +145,7 @@ def _record(ticket: Ticket, cycle: Cycle, kind: str, at: datetime.datetime) -> N
     }
     TicketEvent.objects.create(
         ticket=ticket,
-        actor=None,
+        actor=system_actor(SLA),
         kind=EVENT_KINDS[kind],
         field=cycle.metric.name[:64],
         new_value=data,
@@ -170,7 +172,7 @@ def _send_mails(ticket: Ticket, cycle: Cycle, kind: str, recipients: list[User])
                 "is_breach": kind == NotificationKind.SLA_BREACHED,
                 "breach_at": timezone.localtime(cycle.breach_at, zone) if cycle.breach_at else None,
                 "zone": zone,
-                "url": f"{settings.SITE_URL.rstrip('/')}/agent/tickets/{ticket.key}/",
+                "url": absolute_url(f"/agent/tickets/{ticket.key}/"),
             }
             subject = (
                 _("[%(key)s] SLA breached: %(metric)s")

@@ -28,6 +28,7 @@ from deskline.desks.people import display_names
 from deskline.sla.selectors import ticket_sla
 from deskline.tickets import actions, queues, selectors
 from deskline.tickets.access import access_ticket, is_agent_of
+from deskline.tickets.labels import label_names
 from deskline.tickets.models import Priority, Ticket
 from deskline.tickets.uploads import kept_only_on_success
 from deskline.workspace.history import history_entries
@@ -154,7 +155,7 @@ def _current_details(ticket: Ticket) -> dict[str, Any]:
         "priority": ticket.priority,
         "assignee": ticket.assignee.email if ticket.assignee else "",
         "team": ticket.team.name if ticket.team else "",
-        "labels": " ".join(selectors.label_names(ticket)),
+        "labels": " ".join(label_names(ticket)),
         "fields": dict(ticket.fields),
     }
 
@@ -187,7 +188,7 @@ def _render_ticket(
     context = {
         **sidebar_context(user, None),
         "ticket": ticket,
-        "labels": selectors.label_names(ticket),
+        "labels": label_names(ticket),
         "comments": comments,
         "events": history_entries(ticket, events, request_fields, people_read),
         "desk_name": ticket.desk.translated("name"),

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from deskline.accounts.actors import SLA, system_actor
 from deskline.accounts.models import Organization, Role, SiteSettings, Team, User
 from deskline.testing.admin_forms import form_data, signed_in
 from deskline.testing.factories import make_user
@@ -122,6 +123,25 @@ def test_a_desk_admin_cannot_make_a_site_admin(desk_admin: User, helpdesk: Helpd
     assert offered == [Role.CUSTOMER, Role.AGENT, Role.DESK_ADMIN]
     assert "is_superuser" not in page.context["adminform"].form.fields
     assert response.status_code == 200
+    assert "role" in response.context["adminform"].form.errors
+    assert person(helpdesk.li) == before
+
+
+def test_nobody_sees_edits_or_makes_system_actors_in_the_admin(helpdesk: Helpdesk):
+    clock = system_actor(SLA)
+    client = signed_in(helpdesk.admin)
+    listing = client.get(reverse("admin:accounts_user_changelist"))
+    page = client.get(reverse("admin:accounts_user_change", args=[helpdesk.li.pk]))
+    data = form_data(page)
+    data.update(role=Role.SYSTEM)
+    before = person(helpdesk.li)
+
+    response = client.post(reverse("admin:accounts_user_change", args=[helpdesk.li.pk]), data)
+
+    assert clock.email not in listing.content.decode()
+    assert client.get(reverse("admin:accounts_user_change", args=[clock.pk])).status_code == 302
+    offered = [value for value, _label in page.context["adminform"].form.fields["role"].choices]
+    assert Role.SYSTEM not in offered and Role.SITE_ADMIN in offered
     assert "role" in response.context["adminform"].form.errors
     assert person(helpdesk.li) == before
 

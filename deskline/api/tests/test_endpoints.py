@@ -346,7 +346,10 @@ def test_events_are_the_audit_trail_with_old_and_new_values(helpdesk: Helpdesk):
 
     assert response.status_code == 200
     items = response.json()["items"]
-    assert set(items[0]) == {"id", "kind", "actor", "field", "old_value", "new_value", "created_at"}
+    assert set(items[0]) == {
+        "id", "kind", "actor", "actor_system", "field", "old_value", "new_value", "created_at"
+    }  # fmt: skip
+    assert {item["actor_system"] for item in items} == {None}  # people acted
     assert all(_is_utc_timestamp(item["created_at"]) for item in items)
     assert [
         (e["kind"], e["actor"]["email"], e["field"], e["old_value"], e["new_value"]) for e in items

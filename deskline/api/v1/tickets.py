@@ -30,6 +30,7 @@ from deskline.api.schemas import (
 from deskline.core.errors import NotFound, ValidationFailed
 from deskline.core.time import as_utc
 from deskline.desks.catalog import catalog
+from deskline.desks.errors import unknown_desk
 from deskline.desks.fields import check_people
 from deskline.desks.people import people_scope
 from deskline.desks.selectors import desk_for_user
@@ -68,11 +69,7 @@ def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> Any:
     try:
         desk = desk_for_user(user, payload.desk)
     except NotFound:
-        raise ValidationFailed(
-            _("There is no desk with this key."),
-            code="unknown_desk",
-            fields={"desk": [_("There is no desk with this key.")]},
-        ) from None
+        raise unknown_desk(field="desk") from None
     request_type = catalog().active_request_type(desk.pk, payload.request_type)
     if request_type is None:
         raise ValidationFailed(

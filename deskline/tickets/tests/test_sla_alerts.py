@@ -44,11 +44,10 @@ def with_sla(helpdesk: Helpdesk) -> Helpdesk:
 
 
 def sla_events(ticket: Ticket) -> list[tuple[str, str]]:
-    return list(
-        TicketEvent.objects.filter(ticket=ticket, kind__startswith="sla_").values_list(
-            "kind", "field"
-        )
-    )
+    events = TicketEvent.objects.filter(ticket=ticket, kind__startswith="sla_")
+    # Announced by the SLA clock, a system actor of its own.
+    assert {event.actor.system_key for event in events} <= {"sla"}
+    return list(events.values_list("kind", "field"))
 
 
 def test_nothing_is_announced_before_the_warning(with_sla):

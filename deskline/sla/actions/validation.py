@@ -1,218 +1,24 @@
-"""Every write to SLA rows: a ticket's cycles as things happen to it, and the desk admins'
-calendars, metrics and goals.
+"""Checking the desk admins' calendars, metrics and goals before they are saved.
 
-The ticket actions call `sla_plan` with what happened (signals) and the ticket's state after the
-change, then `sla_save` in the same transaction; the plan says the ticket's next deadline so the
-ticket row can carry it for the "time remaining" sort.
+Shared by the API's setup endpoints and the configuration screens, which check a form with these
+too; they raise ValidationFailed per field and write nothing. No forms and no admin here.
 """
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django import forms
-from django.db import IntegrityError, models, transaction
-from django.db.models import DateTimeField, Max, OuterRef, Prefetch, ProtectedError, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from deskline.accounts.models import Organization, User
-from deskline.core.admin_site import validate_translations
-from deskline.core.config import cached, configuration_changed
-from deskline.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from deskline.core.time import now
+from deskline.accounts.models import Organization
+from deskline.core.errors import ValidationFailed
+from deskline.core.translations import validate_translations
 from deskline.desks.models import Desk, RequestType, Status
 from deskline.sla import clock
-from deskline.sla.conditions import Signal, clean_conditions
-from deskline.sla.engine import TicketFacts, advance, due_at, schedule, step
-from deskline.sla.models import NO_DEADLINE, Calendar, Cycle, Goal, Metric
-
-# --- A ticket's cycles --------------------------------------------------------------------
-
-# The columns the actions own; the worker owns warned_at and breach_notified_at, so a ticket
-# change never overwrites an announcement the worker has just claimed.
-_CYCLE_COLUMNS = [
-    "goal",
-    "calendar",
-    "target_seconds",
-    "is_paused",
-    "elapsed_seconds",
-    "measured_at",
-    "breach_at",
-    "warn_at",
-    "stopped_at",
-    "outcome",
-    "next_alert_at",
-]
-
-
-@dataclass
-class SlaPlan:
-    """What one change of a ticket does to its cycles; saved by `sla_save`."""
-
-    to_create: list[Cycle] = field(default_factory=list)
-    to_save: list[Cycle] = field(default_factory=list)
-    due_at: datetime.datetime = NO_DEADLINE
-
-
-def _active_metrics_by_desk() -> dict[int, list[Metric]]:
-    goals = Goal.objects.select_related("calendar").order_by("position", "id")
-    metrics: dict[int, list[Metric]] = {}
-    for metric in (
-        Metric.objects.filter(is_active=True)
-        .order_by("desk_id", "position", "id")
-        .prefetch_related(Prefetch("goals", queryset=goals))
-    ):
-        metrics.setdefault(metric.desk_id, []).append(metric)
-    return metrics
-
-
-def desk_metrics(desk_id: int) -> list[Metric]:
-    """The desk's active metrics with their goals (and the goals' calendars), in order.
-
-    Kept in memory until the configuration changes (`core.config`): shared, read only.
-    """
-    return list(cached("sla.metrics", _active_metrics_by_desk).get(desk_id, ()))
-
-
-def sla_plan(
-    *,
-    desk_id: int,
-    ticket_id: int | None,
-    facts: TicketFacts,
-    signals: Sequence[Signal],
-    at: datetime.datetime,
-) -> SlaPlan:
-    """How the ticket's cycles change when `signals` happen at `at` (nothing is written).
-
-    `ticket_id` is None for a ticket being created: it has no cycles yet.
-    """
-    plan = SlaPlan()
-    metrics = desk_metrics(desk_id)
-    if not metrics:
-        return plan
-    cycles: list[Cycle] = []
-    if ticket_id is not None:
-        cycles = list(
-            Cycle.objects.filter(ticket_id=ticket_id)
-            .select_related("calendar")
-            .order_by("metric_id", "number")
-        )
-    latest: dict[int, Cycle] = {}
-    for cycle in cycles:
-        latest[cycle.metric_id] = cycle
-    for metric in metrics:
-        goals = list(metric.goals.all())
-        before = latest.get(metric.pk)
-        result = step(metric, goals, before, facts, signals, at)
-        if result.changed and before is not None:
-            plan.to_save.append(before)
-        if result.created is not None:
-            plan.to_create.append(result.created)
-            latest[metric.pk] = result.created
-    # Only the desk's active metrics set a deadline: not one an admin switched off, nor one of
-    # another desk (a ticket moved away from it).
-    active = {metric.pk for metric in metrics}
-    plan.due_at = (
-        due_at([cycle for metric_id, cycle in latest.items() if metric_id in active]) or NO_DEADLINE
-    )
-    return plan
-
-
-def sla_save(plan: SlaPlan, *, ticket_id: int) -> None:
-    """Write the plan's cycles (inside the ticket action's transaction)."""
-    for cycle in plan.to_save:
-        cycle.save(update_fields=_CYCLE_COLUMNS)
-    if plan.to_create:
-        for cycle in plan.to_create:
-            cycle.ticket_id = ticket_id
-        Cycle.objects.bulk_create(plan.to_create)
-
-
-def _ticket_model() -> type[models.Model]:
-    # `sla` sits below `tickets` in the layers, so it never imports the Ticket model; it reaches
-    # the rows through the cycles' foreign key (as `Cycle` itself names "tickets.Ticket").
-    return Cycle._meta.get_field("ticket").related_model  # type: ignore[return-value]  # a model, not "self"
-
-
-_CHUNK = 500  # ids per query: SQLite limits the parameters of one statement
-
-
-def _lock_tickets(ticket_ids: Iterable[int]) -> list[int]:
-    """Lock the tickets (in id order, as one ticket action at a time does) and return their ids,
-    so that no ticket action plans on cycles that are being changed under it."""
-    ids = sorted(set(ticket_ids))
-    ticket_model = _ticket_model()
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
-        list(
-            ticket_model._default_manager.select_for_update()
-            .filter(pk__in=chunk)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-    return ids
-
-
-def tickets_due_refresh(ticket_ids: Iterable[int]) -> None:
-    """Recompute the tickets' `sla_due_at` from their cycles, as `sla_plan` would: the earliest
-    breach of a running, unpaused cycle of an active metric of the ticket's desk."""
-    ids = sorted(set(ticket_ids))
-    ticket_model = _ticket_model()
-    earliest = (
-        Cycle.objects.filter(
-            ticket_id=OuterRef("pk"),
-            stopped_at__isnull=True,
-            is_paused=False,
-            breach_at__isnull=False,
-            metric__is_active=True,
-            metric__desk_id=OuterRef("desk_id"),
-        )
-        .order_by("breach_at")
-        .values("breach_at")[:1]
-    )
-    deadline = Coalesce(
-        Subquery(earliest, output_field=DateTimeField()),
-        Value(NO_DEADLINE, output_field=DateTimeField()),
-    )
-    for start in range(0, len(ids), _CHUNK):
-        ticket_model._default_manager.filter(pk__in=ids[start : start + _CHUNK]).update(
-            sla_due_at=deadline
-        )
-
-
-def _running_cycles(**filters: Any) -> list[Cycle]:
-    return list(
-        Cycle.objects.filter(stopped_at__isnull=True, **filters)
-        .select_related("metric", "calendar")
-        .order_by("pk")
-    )
-
-
-def _reschedule(cycles: Sequence[Cycle]) -> None:
-    """Set again when the running cycles warn and breach (their metric's warning or their
-    calendar changed); a switched-off metric's cycles are left for the worker to skip."""
-    for cycle in cycles:
-        schedule(cycle, cycle.metric)
-        if not cycle.metric.is_active:
-            cycle.warn_at = None
-            cycle.next_alert_at = None
-    Cycle.objects.bulk_update(cycles, _CYCLE_COLUMNS, batch_size=_CHUNK)
-
-
-def ticket_cycles(ticket_id: int) -> list[Cycle]:
-    """Every cycle of the ticket, by metric and number, with what displaying them needs."""
-    return list(
-        Cycle.objects.filter(ticket_id=ticket_id)
-        .select_related("metric", "calendar", "goal")
-        .order_by("metric__position", "metric_id", "number")
-    )
-
-
-# --- Calendars, metrics and goals: the desk admins' rows ----------------------------------
+from deskline.sla.conditions import clean_conditions
+from deskline.sla.models import Calendar, Cycle, Goal, Metric
 
 CALENDAR_MESSAGES = {
     "unknown_time_zone": _("This is not a time zone we know; use a name such as Asia/Shanghai."),
@@ -260,15 +66,7 @@ MAX_GOAL_YEARS = 50
 MAX_JSON_DEPTH = 10
 
 
-def require_sla_admin(actor: User) -> None:
-    """PermissionDenied (`sla_admin_only`) unless `actor` may change calendars and policies."""
-    if not (actor.is_active and actor.is_desk_admin):
-        raise PermissionDenied(
-            _("Only desk admins can change service levels."), code="sla_admin_only"
-        )
-
-
-def _fail(field_name: str, message: Any, code: str = "invalid_input") -> ValidationFailed:
+def invalid(field_name: str, message: Any, code: str = "invalid_input") -> ValidationFailed:
     return ValidationFailed(message, code=code, fields={field_name: [message]})
 
 
@@ -329,7 +127,7 @@ def _refuse_unknown_fields(data: Mapping[str, Any], allowed: Sequence[str]) -> N
 def _refuse_null_characters(data: Mapping[str, Any], prefix: str = "") -> None:
     for name, value in data.items():
         if _has_null_character(name) or _has_null_character(value):
-            raise _fail(f"{prefix}{name}", _("This value is not valid."))
+            raise invalid(f"{prefix}{name}", _("This value is not valid."))
 
 
 def calendar_validate(spec: Mapping[str, Any]) -> clock.Calendar:
@@ -412,7 +210,7 @@ def calendar_clean(*, data: Mapping[str, Any], calendar: Calendar | None = None)
         calendar_validate(kept)
     if row.pk is not None:
         # Nor may a calendar in use shrink under its goals, or under a running clock's target.
-        limit = _reachable_minutes(pure)
+        limit = reachable_minutes(pure)
         too_long = Cycle.objects.filter(
             calendar_id=row.pk, stopped_at__isnull=True, target_seconds__gt=limit * 60
         )
@@ -427,7 +225,7 @@ def calendar_clean(*, data: Mapping[str, Any], calendar: Calendar | None = None)
     return row
 
 
-def _reachable_minutes(calendar: clock.Calendar) -> int:
+def reachable_minutes(calendar: clock.Calendar) -> int:
     """The longest target (business minutes) a goal may have on `calendar`: MAX_GOAL_YEARS of
     its usual working weeks."""
     if calendar.always:
@@ -435,60 +233,6 @@ def _reachable_minutes(calendar: clock.Calendar) -> int:
     else:
         weekly = sum(end - start for day in calendar.hours for start, end in day)
     return weekly * 52 * MAX_GOAL_YEARS
-
-
-def calendar_save(
-    *, actor: User, data: Mapping[str, Any], calendar: Calendar | None = None
-) -> Calendar:
-    """Create a calendar, or change the given one; only the keys in `data` change."""
-    require_sla_admin(actor)
-    row = calendar_clean(data=data, calendar=calendar)
-    try:
-        with transaction.atomic():
-            running: list[Cycle] = []
-            if row.pk is not None:
-                # The running clocks counted on the calendar as it was until now: count that
-                # time in first, then set their deadlines on the calendar as it is from now on.
-                ticket_ids = Cycle.objects.filter(calendar_id=row.pk, stopped_at__isnull=True)
-                _lock_tickets(ticket_ids.values_list("ticket_id", flat=True))
-                running = _running_cycles(calendar_id=row.pk)
-                at = now()
-                for cycle in running:
-                    advance(cycle, at)
-            row.save()
-            if running:
-                for cycle in running:
-                    cycle.calendar = row
-                _reschedule(running)
-                tickets_due_refresh(cycle.ticket_id for cycle in running)
-    except IntegrityError:  # another admin saved the same name a moment ago
-        message = _("Another calendar has this name.")
-        raise ValidationFailed(message, code="duplicate_name", fields={"name": [message]}) from None
-    return row
-
-
-def calendar_delete(*, actor: User, calendar: Calendar) -> None:
-    """Delete a calendar that no goal uses and no running cycle counts on."""
-    require_sla_admin(actor)
-    if calendar.goals.exists():
-        raise Conflict(
-            _("Goals still use this calendar; give them another one first."),
-            code="calendar_in_use",
-        )
-    # A running cycle whose calendar disappeared would silently count 24x7 from then on.
-    if Cycle.objects.filter(calendar=calendar, stopped_at__isnull=True).exists():
-        raise Conflict(
-            _("Running SLA clocks of requests still count on this calendar."),
-            code="calendar_in_use",
-        )
-    try:
-        with transaction.atomic():
-            calendar.delete()
-    except ProtectedError:  # a goal started using it since the check above
-        raise Conflict(
-            _("Goals still use this calendar; give them another one first."),
-            code="calendar_in_use",
-        ) from None
 
 
 METRIC_ATTRIBUTES = ("name", "position", "start_on", "pause_on", "stop_on", "warning_minutes",
@@ -503,9 +247,11 @@ def _optional_count(value: Any, name: str, *, maximum: int = MAX_POSITIVE_INTEGE
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise _fail(name, _("Enter a whole number, 0 or more."), "invalid_number")
+        raise invalid(name, _("Enter a whole number, 0 or more."), "invalid_number")
     if value > maximum:
-        raise _fail(name, _("Enter at most %(maximum)s.") % {"maximum": maximum}, "invalid_number")
+        raise invalid(
+            name, _("Enter at most %(maximum)s.") % {"maximum": maximum}, "invalid_number"
+        )
     return value
 
 
@@ -523,27 +269,27 @@ def goal_validate(*, desk: Desk, index: int, data: Any) -> Goal:
     """
     prefix = f"goals.{index}"
     if not isinstance(data, Mapping):
-        raise _fail(prefix, _("Each goal is an object."))
+        raise invalid(prefix, _("Each goal is an object."))
     unknown = sorted(str(key) for key in set(data) - set(GOAL_ATTRIBUTES))
     if unknown:
-        raise _fail(f"{prefix}.{unknown[0]}", _("This cannot be changed."), "unknown_fields")
+        raise invalid(f"{prefix}.{unknown[0]}", _("This cannot be changed."), "unknown_fields")
     _refuse_null_characters(data, f"{prefix}.")
     goal = Goal(position=index)
     target = data.get("target_minutes")
     if isinstance(target, bool) or not isinstance(target, int) or target <= 0:
-        raise _fail(
+        raise invalid(
             f"{prefix}.target_minutes",
             _("Give the target as a positive number of business minutes."),
             "invalid_target",
         )
     if target > MAX_TARGET_MINUTES:
-        raise _fail(
+        raise invalid(
             f"{prefix}.target_minutes", _("A target is at most ten years."), "invalid_target"
         )
     goal.target_minutes = target
     calendar = data.get("calendar")
     if calendar is None or calendar == "":
-        raise _fail(
+        raise invalid(
             f"{prefix}.calendar", _("Choose a calendar for this goal."), "calendar_required"
         )
     if isinstance(calendar, Calendar):
@@ -554,9 +300,9 @@ def goal_validate(*, desk: Desk, index: int, data: Any) -> Goal:
         calendar_id = _row_id(calendar)
         found = Calendar.objects.filter(pk=calendar_id).first() if calendar_id else None
     if found is None:
-        raise _fail(f"{prefix}.calendar", _("There is no such calendar."), "unknown_calendar")
-    if target > _reachable_minutes(found.clock()):
-        raise _fail(
+        raise invalid(f"{prefix}.calendar", _("There is no such calendar."), "unknown_calendar")
+    if target > reachable_minutes(found.clock()):
+        raise invalid(
             f"{prefix}.target_minutes", GOAL_MESSAGES["unreachable_target"], "invalid_target"
         )
     goal.calendar = found
@@ -571,7 +317,7 @@ def goal_validate(*, desk: Desk, index: int, data: Any) -> Goal:
             type_id = _row_id(request_type)
             rt = RequestType.objects.filter(desk=desk, pk=type_id).first() if type_id else None
         if rt is None:
-            raise _fail(
+            raise invalid(
                 f"{prefix}.request_type",
                 _("This desk has no such request type."),
                 "unknown_request_type",
@@ -579,7 +325,7 @@ def goal_validate(*, desk: Desk, index: int, data: Any) -> Goal:
         goal.request_type = rt
     priority = _optional_text(data, "priority")
     if not isinstance(priority, str) or priority not in ("", *PRIORITIES):
-        raise _fail(
+        raise invalid(
             f"{prefix}.priority",
             _("Choose critical, high, medium or low."),
             "invalid_priority",
@@ -596,7 +342,7 @@ def goal_validate(*, desk: Desk, index: int, data: Any) -> Goal:
             org_id = _row_id(organization)
             org = Organization.objects.filter(pk=org_id).first() if org_id else None
         if org is None:
-            raise _fail(
+            raise invalid(
                 f"{prefix}.organization",
                 _("There is no such organization."),
                 "unknown_organization",
@@ -605,10 +351,10 @@ def goal_validate(*, desk: Desk, index: int, data: Any) -> Goal:
     for name, limit in (("label", 50), ("field_key", 64), ("field_value", 200)):
         value = _optional_text(data, name)
         if not isinstance(value, str) or len(value) > limit:
-            raise _fail(f"{prefix}.{name}", _("Enter a shorter text."), "invalid_input")
+            raise invalid(f"{prefix}.{name}", _("Enter a shorter text."), "invalid_input")
         setattr(goal, name, value.strip())
     if goal.field_value and not goal.field_key:
-        raise _fail(f"{prefix}.field_key", _("Name the form field this value is for."))
+        raise invalid(f"{prefix}.field_key", _("Name the form field this value is for."))
     return goal
 
 
@@ -635,7 +381,7 @@ def metric_validate(
                     required=name != "pause_on",
                 )
             except ValueError as error:
-                raise _fail(name, str(error), "invalid_condition") from None
+                raise invalid(name, str(error), "invalid_condition") from None
         elif name == "warning_minutes":
             value = _optional_count(value, name, maximum=MAX_TARGET_MINUTES)
         elif name == "warning_percent":
@@ -644,97 +390,31 @@ def metric_validate(
             value = _optional_count(value, name) or 0
         elif name in ("is_shown_to_customers", "is_active"):
             if not isinstance(value, bool):
-                raise _fail(name, _("Enter true or false."), "invalid_boolean")
+                raise invalid(name, _("Enter true or false."), "invalid_boolean")
         elif name == "translations":
             try:
                 value = validate_translations(
                     dict(value) if isinstance(value, Mapping) else value, ("name",)
                 )
-            except forms.ValidationError as error:
-                raise _fail(name, " ".join(error.messages), "invalid_translations") from None
+            except ValidationError as error:
+                raise invalid(name, " ".join(error.messages), "invalid_translations") from None
         elif name == "name":
             if not isinstance(value, str) or not value.strip():
-                raise _fail(name, _("Give the metric a name."), "name_required")
+                raise invalid(name, _("Give the metric a name."), "name_required")
             value = value.strip()
             if len(value) > NAME_MAX:
-                raise _fail(name, _("Enter a shorter text."), "name_too_long")
+                raise invalid(name, _("Enter a shorter text."), "name_too_long")
         cleaned[name] = value
     current = metric or Metric(desk=desk)
     after = {name: getattr(current, name) for name in METRIC_ATTRIBUTES} | cleaned
     if not after["name"]:
-        raise _fail("name", _("Give the metric a name."), "name_required")
+        raise invalid("name", _("Give the metric a name."), "name_required")
     if not after["start_on"]:
-        raise _fail("start_on", _("Give at least one condition."), "invalid_condition")
+        raise invalid("start_on", _("Give at least one condition."), "invalid_condition")
     if not after["stop_on"]:
-        raise _fail("stop_on", _("Give at least one condition."), "invalid_condition")
+        raise invalid("stop_on", _("Give at least one condition."), "invalid_condition")
     if after["warning_minutes"] is not None and after["warning_percent"] is not None:
-        raise _fail("warning_minutes", _("Warn either by minutes or by percent left, not both."))
+        raise invalid("warning_minutes", _("Warn either by minutes or by percent left, not both."))
     if Metric.objects.filter(desk=desk, name=after["name"]).exclude(pk=current.pk).exists():
-        raise _fail("name", _("This desk already has a metric with this name."), "duplicate_name")
+        raise invalid("name", _("This desk already has a metric with this name."), "duplicate_name")
     return cleaned
-
-
-def metric_save(
-    *,
-    actor: User,
-    desk: Desk,
-    data: Mapping[str, Any],
-    goals: Sequence[Any] | None = None,
-    metric: Metric | None = None,
-) -> Metric:
-    """Create a metric of `desk` or change `metric`; `goals`, when given, replace its goals.
-
-    Running cycles keep their goal until the next change of their ticket re-matches it, but
-    warn by the metric's new threshold at once; a metric switched off no longer sets its
-    tickets' deadlines nor warns or breaches, and one switched on again does.
-    """
-    require_sla_admin(actor)
-    if metric is not None and metric.desk_id != desk.pk:
-        raise NotFound(_("This desk has no such metric."), code="unknown_metric")
-    cleaned = metric_validate(desk=desk, data=data, metric=metric)
-    cleaned_goals = None
-    if goals is not None:
-        if not isinstance(goals, list | tuple):
-            raise _fail("goals", _("Give a list of goals."))
-        cleaned_goals = [
-            goal_validate(desk=desk, index=index, data=goal) for index, goal in enumerate(goals)
-        ]
-    row = metric or Metric(desk=desk)
-    for name, value in cleaned.items():
-        setattr(row, name, value)
-    try:
-        with transaction.atomic():
-            if row.pk is None and "position" not in data:
-                last = Metric.objects.filter(desk=desk).aggregate(Max("position"))
-                row.position = (last["position__max"] or 0) + 1
-            row.save()
-            if cleaned_goals is not None:
-                row.goals.all().delete()
-                for goal in cleaned_goals:
-                    goal.metric = row
-                Goal.objects.bulk_create(cleaned_goals)
-                configuration_changed()  # bulk_create sends no post_save
-            if metric is not None:
-                ticket_ids = Cycle.objects.filter(metric=row, stopped_at__isnull=True)
-                _lock_tickets(ticket_ids.values_list("ticket_id", flat=True))
-                running = _running_cycles(metric=row)
-                for cycle in running:
-                    cycle.metric = row  # its new warning threshold and whether it is active
-                _reschedule(running)
-                tickets_due_refresh(cycle.ticket_id for cycle in running)
-    except IntegrityError:  # another admin saved a metric of this name a moment ago
-        raise _fail(
-            "name", _("This desk already has a metric with this name."), "duplicate_name"
-        ) from None
-    return row
-
-
-def metric_delete(*, actor: User, metric: Metric) -> None:
-    """Delete a metric with its goals and every ticket's cycles of it; the tickets whose clock
-    of it ran get their deadline from their other metrics."""
-    require_sla_admin(actor)
-    with transaction.atomic():
-        running = Cycle.objects.filter(metric=metric, stopped_at__isnull=True)
-        ticket_ids = _lock_tickets(running.values_list("ticket_id", flat=True))
-        metric.delete()
-        tickets_due_refresh(ticket_ids)

@@ -1,0 +1,46 @@
+"""Every write to tickets. Portal, workspace, e-mail, API and automation all call these.
+
+Each action validates everything it is given before its first write, then writes the change and
+its audit `TicketEvent` rows in one transaction, so bad input writes nothing. The actor is a
+person or a system actor (`accounts.actors`); every event records it.
+
+- `create`: raising a request (`ticket_create`), the write path tuned for speed (ADR 0007).
+- `changes`: `ticket_update`, `ticket_transition`, `ticket_bulk_change`.
+- `comments`: `ticket_comment`.
+- `files`: `attachment_upload`.
+- `notifications`: `notifications_mark_all_read`.
+- `checks`: what they all check before writing, and how an event is recorded.
+"""
+
+from deskline.tickets.actions.changes import (
+    BULK_CHANGES,
+    SLA_RELEVANT,
+    UPDATABLE,
+    BulkOutcome,
+    ticket_bulk_change,
+    ticket_transition,
+    ticket_update,
+)
+from deskline.tickets.actions.checks import COMMENT_MAX, DESCRIPTION_MAX, SUMMARY_MAX
+from deskline.tickets.actions.comments import ticket_comment
+from deskline.tickets.actions.create import desk_ticket_stub, ticket_create
+from deskline.tickets.actions.files import attachment_upload
+from deskline.tickets.actions.notifications import notifications_mark_all_read
+
+__all__ = [
+    "BULK_CHANGES",
+    "COMMENT_MAX",
+    "DESCRIPTION_MAX",
+    "SLA_RELEVANT",
+    "SUMMARY_MAX",
+    "UPDATABLE",
+    "BulkOutcome",
+    "attachment_upload",
+    "desk_ticket_stub",
+    "notifications_mark_all_read",
+    "ticket_bulk_change",
+    "ticket_comment",
+    "ticket_create",
+    "ticket_transition",
+    "ticket_update",
+]
