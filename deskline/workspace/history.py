@@ -9,7 +9,7 @@ those the page has already read, and at most one query for the others however ma
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,11 +72,11 @@ class _Reader:
     """Turns stored values into the reader's words, for one ticket's events."""
 
     def __init__(
-        self, ticket: Ticket, request_fields: Sequence[RequestField], names: dict[str, str]
+        self, ticket: Ticket, request_fields: Sequence[RequestField], names: Mapping[str, str]
     ) -> None:
         self.ticket = ticket
         self.fields = {field.key: field for field in request_fields}
-        self.names = names
+        self.names = dict(names)
         self.priorities = {value: str(label) for value, label in Priority.choices}
 
     def status(self, key: Any) -> str:
@@ -153,21 +153,33 @@ class _Reader:
         return HistoryEntry(event, field_label, "", "")
 
 
-def history_entries(
-    ticket: Ticket,
+def people_names(
     events: Sequence[TicketEvent],
     request_fields: Sequence[RequestField],
+    values: Mapping[str, Any],
     people: Iterable[User],
-) -> list[HistoryEntry]:
-    """The ticket's events as the history shows them. `people` are users the page has read
-    already (agents, the reporter): their names cost nothing; any other address the events
-    name costs one query for all of them."""
+) -> dict[str, str]:
+    """The display name of every person the events and the form's current `values` name by
+    address. `people` are users the page has read already (agents, the reporter), whose names
+    cost nothing, like the events' actors; the others cost one query for all of them."""
     known = {person.email: person.display_name or person.email for person in people}
     for event in events:
         if event.actor is not None:
             known[event.actor.email] = event.actor.display_name or event.actor.email
-    emails = _emails_named(events, _person_fields(request_fields))
-    names = display_names(emails, known) if emails else {}
+    person_fields = _person_fields(request_fields)
+    emails = _emails_named(events, person_fields)
+    emails.update(str(values[key]) for key in person_fields if isinstance(values.get(key), str))
+    return display_names(emails, known) if emails else {}
+
+
+def history_entries(
+    ticket: Ticket,
+    events: Sequence[TicketEvent],
+    request_fields: Sequence[RequestField],
+    names: Mapping[str, str],
+) -> list[HistoryEntry]:
+    """The ticket's events as the history shows them; `names` are the people's display names
+    by address (`people_names`)."""
     metric_names: dict[int, str] = {}
     if any(event.kind in SLA_EVENT_KINDS for event in events):
         metric_names = {

@@ -24,14 +24,13 @@ from deskline.core.errors import Conflict, DomainError, Message, ValidationFaile
 from deskline.core.time import now
 from deskline.desks.fields import number_input_attributes
 from deskline.desks.models import Desk, FieldType, RequestField
-from deskline.desks.people import display_names
 from deskline.sla.selectors import ticket_sla
 from deskline.tickets import actions, queues, selectors
 from deskline.tickets.access import access_ticket, is_agent_of
 from deskline.tickets.labels import label_names
 from deskline.tickets.models import Priority, Ticket
 from deskline.tickets.uploads import kept_only_on_success
-from deskline.workspace.history import history_entries
+from deskline.workspace.history import history_entries, people_names
 from deskline.workspace.sla_display import panel_rows
 from deskline.workspace.views import agent, agent_required, positive_id, sidebar_context
 
@@ -136,20 +135,6 @@ def _form_fields(
     return shown
 
 
-def _people_named(
-    request_fields: list[RequestField], values: dict[str, Any], known: list[User]
-) -> dict[str, str]:
-    """The names of the people the user fields hold (one query, unless the page knows them)."""
-    emails = {
-        str(values[field.key])
-        for field in request_fields
-        if field.field_type == FieldType.USER and isinstance(values.get(field.key), str)
-    }
-    if not emails:
-        return {}
-    return display_names(emails, {person.email: person.display_name for person in known})
-
-
 def _current_details(ticket: Ticket) -> dict[str, Any]:
     return {
         "priority": ticket.priority,
@@ -183,14 +168,15 @@ def _render_ticket(
     agents = queues.desk_agents(ticket.desk)
     if ticket.assignee and ticket.assignee not in agents:
         agents.append(ticket.assignee)
-    people_read = [*agents, ticket.reporter]
     field_values = details.get("fields", {})
+    # Everyone the history and the form name, by address: at most one query.
+    names = people_names(events, request_fields, field_values, [*agents, ticket.reporter])
     context = {
         **sidebar_context(user, None),
         "ticket": ticket,
         "labels": label_names(ticket),
         "comments": comments,
-        "events": history_entries(ticket, events, request_fields, people_read),
+        "events": history_entries(ticket, events, request_fields, names),
         "desk_name": ticket.desk.translated("name"),
         "request_type_name": ticket.request_type.translated("name"),
         "status_name": ticket.status.translated("name"),
@@ -207,7 +193,7 @@ def _render_ticket(
             request_fields,
             field_values,
             details_errors,
-            _people_named(request_fields, field_values, people_read),
+            names,
         ),
         "people_suggestions_url": people_suggestions_url(ticket.desk),
         "status_errors": status_errors or [],
