@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Annotated, Any
 
 from django.urls import reverse
@@ -72,13 +73,25 @@ class DeskOut(Schema):
     description: str
 
 
+class ChoiceOut(Schema):
+    value: str
+    label: str
+
+
 class FieldOut(Schema):
     key: str
     label: str
     type: str
     required: bool
     help_text: str
+    # The values a ticket stores (`fields` of a ticket holds these); `choices` adds their
+    # labels in the caller's language.
     options: list[str]
+    choices: list[ChoiceOut]
+    # A number field's bounds and step; null where it sets none (and for other types).
+    min: float | None
+    max: float | None
+    step: float | None
 
 
 class RequestTypeOut(Schema):
@@ -212,14 +225,25 @@ def desk_out(desk: Desk) -> dict[str, Any]:
     }
 
 
+def _number(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
 def field_out(field: RequestField) -> dict[str, Any]:
+    choices = field.option_choices()
     return {
         "key": field.key,
         "label": field.translated("label"),
         "type": field.field_type,
         "required": field.is_required,
         "help_text": field.translated("help_text"),
-        "options": list(field.options or []),
+        "options": [value for value, _label in choices],
+        "choices": [{"value": value, "label": label} for value, label in choices],
+        "min": _number(field.number_min),
+        "max": _number(field.number_max),
+        "step": _number(field.number_step),
     }
 
 

@@ -118,6 +118,8 @@ class CalendarOut(Schema):
     workdays: list[Any]
     is_always: bool
     spec: dict[str, Any]
+    # The name in other languages, e.g. {"zh-hans": {"name": "上海办公时间"}}.
+    translations: dict[str, Any]
     updated_at: datetime
 
 
@@ -138,6 +140,7 @@ def calendar_out(calendar: Calendar) -> dict[str, Any]:
         "workdays": calendar.workdays,
         "is_always": calendar.is_always,
         "spec": calendar.spec(),
+        "translations": calendar.translations or {},
         "updated_at": calendar.updated_at,
     }
 

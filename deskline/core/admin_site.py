@@ -65,12 +65,12 @@ class SiteAdminAccess(DeskAdminAccess):
         return is_site_admin(request)
 
 
-def translations_help(attributes: tuple[str, ...]) -> str:
+def translations_help(attributes: tuple[str, ...], mappings: tuple[str, ...] = ()) -> str:
     return _(
         "Text in other languages, as JSON: %(example)s. Languages: %(languages)s. "
         "Leave {} to show the English text everywhere."
     ) % {
-        "example": translations_example(attributes),
+        "example": translations_example(attributes, mappings),
         "languages": ", ".join(language_codes()),
     }
 
@@ -79,15 +79,21 @@ class TranslationsFormMixin(forms.ModelForm[Any]):
     """A model form whose `translations` JSON is checked and explained in its help text."""
 
     translation_attributes: tuple[str, ...] = ("name",)
+    # Attributes translated as an object of texts, e.g. a select field's option labels.
+    translation_mappings: tuple[str, ...] = ()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields.get("translations")
         if field is not None:
-            field.help_text = translations_help(self.translation_attributes)
+            field.help_text = translations_help(
+                self.translation_attributes, self.translation_mappings
+            )
             field.widget.attrs.update({"rows": 2, "cols": 36})
 
-    def clean_translations(self) -> dict[str, dict[str, str]]:
+    def clean_translations(self) -> dict[str, dict[str, Any]]:
         return validate_translations(
-            self.cleaned_data.get("translations"), self.translation_attributes
+            self.cleaned_data.get("translations"),
+            self.translation_attributes,
+            self.translation_mappings,
         )

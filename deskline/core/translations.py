@@ -19,13 +19,21 @@ def language_codes() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
 
-def translations_example(attributes: tuple[str, ...]) -> str:
-    """The shape of a `translations` value, e.g. {"zh-hans": {"name": "…"}}."""
-    return json.dumps({"zh-hans": dict.fromkeys(attributes, "…")}, ensure_ascii=False)
+def translations_example(attributes: tuple[str, ...], mappings: tuple[str, ...] = ()) -> str:
+    """The shape of a `translations` value, e.g. {"zh-hans": {"name": "…"}}; an attribute of
+    `mappings` maps keys to texts, e.g. {"options": {"thinkpad": "…"}}."""
+    texts: dict[str, Any] = dict.fromkeys(attributes, "…")
+    texts.update({attribute: {"…": "…"} for attribute in mappings})
+    return json.dumps({"zh-hans": texts}, ensure_ascii=False)
 
 
-def validate_translations(value: Any, attributes: tuple[str, ...]) -> dict[str, dict[str, str]]:
+def validate_translations(
+    value: Any, attributes: tuple[str, ...], mappings: tuple[str, ...] = ()
+) -> dict[str, dict[str, Any]]:
     """`value` when it maps known language codes to {attribute: text}; else a ValidationError.
+
+    An attribute of `mappings` holds an object of texts instead of one text (a select field's
+    option labels by option value: {"options": {"thinkpad": "ThinkPad 笔记本"}}).
 
     The help center reads these with `translated_value`, which expects exactly this shape, so
     a malformed value must stop at the form instead of breaking a page later.
@@ -39,6 +47,7 @@ def validate_translations(value: Any, attributes: tuple[str, ...]) -> dict[str, 
             params={"example": translations_example(attributes)},
         )
     known = language_codes()
+    known_attributes = (*attributes, *mappings)
     for language, texts in value.items():
         if language not in known:
             raise ValidationError(
@@ -53,11 +62,21 @@ def validate_translations(value: Any, attributes: tuple[str, ...]) -> dict[str, 
                 params={"language": language, "example": translations_example(attributes)},
             )
         for attribute, text in texts.items():
+            if attribute in mappings:
+                if not isinstance(text, dict) or not all(
+                    isinstance(key, str) and isinstance(item, str) for key, item in text.items()
+                ):
+                    raise ValidationError(
+                        _("The translations of %(attribute)s must be an object of texts."),
+                        code="invalid_translations",
+                        params={"attribute": attribute},
+                    )
+                continue
             if attribute not in attributes:
                 raise ValidationError(
                     _("%(attribute)s cannot be translated here; use one of: %(attributes)s."),
                     code="unknown_attribute",
-                    params={"attribute": attribute, "attributes": ", ".join(attributes)},
+                    params={"attribute": attribute, "attributes": ", ".join(known_attributes)},
                 )
             if not isinstance(text, str):
                 raise ValidationError(

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from deskline.demo import conversations as says
 from deskline.demo.catalog import DESKS, OFFICES, DeskSpec, FieldSpec, RequestTypeSpec
+from deskline.demo.pace import keep_up
 from deskline.demo.people import AGENTS, CUSTOMERS, FEATURED_CUSTOMER, Person, first_name
 from deskline.demo.stories import Story
 from deskline.demo.stories_business import FACILITIES_STORIES, HR_STORIES, LEGAL_STORIES
@@ -43,10 +44,11 @@ OUTCOMES: tuple[Outcome, ...] = (
     "closed",
 )
 # How likely each outcome is (in the order above) for a ticket raised at least that many
-# days ago: recent tickets are still being worked on, old ones are mostly closed.
+# days ago: recent tickets are still being worked on, old ones are mostly closed. (The ones
+# still open are then dated by their service levels: `deskline.demo.pace`.)
 OUTCOME_WEIGHTS_BY_AGE: tuple[tuple[float, tuple[int, ...]], ...] = (
-    (14, (4, 5, 4, 7, 80)),
-    (7, (8, 12, 10, 20, 50)),
+    (14, (1, 2, 2, 10, 85)),
+    (7, (4, 7, 6, 28, 55)),
     (3, (15, 20, 12, 28, 25)),
     (1, (30, 25, 15, 25, 5)),
     (0, (55, 25, 10, 10, 0)),
@@ -151,8 +153,10 @@ class Planner:
         self.desk_teams = {desk.key: desk.teams for desk in DESKS}
 
     def plan(self, count: int) -> list[TicketPlan]:
-        """`count` ticket histories, oldest first."""
+        """`count` ticket histories, oldest first; the open ones dated so that the desks keep
+        up with their service levels (`deskline.demo.pace`)."""
         plans = [self._plan_one() for _ in range(count)]
+        plans = keep_up(plans, self.rng, self.limit, self._fit)
         return sorted(plans, key=lambda plan: plan.created_at)
 
     def _plan_one(self) -> TicketPlan:

@@ -23,7 +23,8 @@ from django.utils.translation import gettext_lazy as _
 
 from deskline.core.admin_site import DeskAdminAccess, TranslationsFormMixin
 from deskline.core.config import configuration_changed
-from deskline.desks.actions import DEFAULT_WORKFLOW, desk_create
+from deskline.core.errors import ValidationFailed
+from deskline.desks.actions import DEFAULT_WORKFLOW, desk_create, normalize_options
 from deskline.desks.admin_scope import (
     DeskScopedAccess,
     ScopedChoicesInline,
@@ -47,12 +48,12 @@ SELECT_FIELD_TYPES = frozenset({FieldType.SINGLE_SELECT, FieldType.MULTI_SELECT}
 
 
 class StatusForm(TranslationsFormMixin):
-    translation_attributes = ("name",)
+    translation_attributes = ("name", "customer_name")
 
     class Meta:
         model = Status
-        fields = ("position", "key", "name", "category", "is_initial", "next_statuses",
-                  "translations")  # fmt: skip
+        fields = ("position", "key", "name", "customer_name", "category", "is_initial",
+                  "next_statuses", "translations")  # fmt: skip
         widgets = {"next_statuses": forms.CheckboxSelectMultiple}
 
 
@@ -143,39 +144,40 @@ class RequestTypeInline(
 
 class RequestFieldForm(TranslationsFormMixin):
     translation_attributes = ("label", "help_text")
+    translation_mappings = ("options",)
 
     class Meta:
         model = RequestField
         fields = ("position", "key", "label", "field_type", "is_required", "help_text", "options",
-                  "translations")  # fmt: skip
+                  "number_min", "number_max", "number_step", "translations")  # fmt: skip
         widgets = {
             "help_text": forms.TextInput(attrs={"size": 24}),
             "options": forms.Textarea(attrs={"rows": 2, "cols": 24}),
+            "number_min": forms.NumberInput(attrs={"step": "any"}),
+            "number_max": forms.NumberInput(attrs={"step": "any"}),
+            "number_step": forms.NumberInput(attrs={"step": "any"}),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["options"].help_text = gettext(
-            'The choices of a select field, as a JSON list: ["ThinkPad", "MacBook"]. '
+            'The choices of a select field, as a JSON list: [{"value": "thinkpad", "label": '
+            '"ThinkPad"}, ...], or simply ["ThinkPad", "MacBook"] (each its own value). Tickets '
+            "store the value: change a label any time, keep the value. Their labels in other "
+            'languages go in the translations: {"zh-hans": {"options": {"thinkpad": "…"}}}. '
             "Leave [] for other field types."
         )
+        self.fields["number_min"].help_text = gettext("Number fields: the smallest value.")
+        self.fields["number_max"].help_text = gettext("Number fields: the largest value.")
+        self.fields["number_step"].help_text = gettext(
+            "Number fields: values go in steps of this from the minimum (1 for whole numbers)."
+        )
 
-    def clean_options(self) -> list[str]:
-        options = self.cleaned_data.get("options")
-        if options in (None, ""):
-            return []
-        if not isinstance(options, list) or not all(
-            isinstance(option, str) and option.strip() for option in options
-        ):
-            raise forms.ValidationError(
-                gettext('Write the choices as a JSON list of text: ["ThinkPad", "MacBook"].'),
-                code="invalid_options",
-            )
-        if len(set(options)) != len(options):
-            raise forms.ValidationError(
-                gettext("Each choice may appear only once."), code="duplicate_options"
-            )
-        return options
+    def clean_options(self) -> list[dict[str, str]]:
+        try:
+            return normalize_options(self.cleaned_data.get("options"))
+        except ValidationFailed as error:
+            raise forms.ValidationError(str(error.message), code=error.code) from None
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -186,7 +188,38 @@ class RequestFieldForm(TranslationsFormMixin):
             self.add_error("options", gettext("A select field needs at least one choice."))
         elif field_type and field_type not in SELECT_FIELD_TYPES and options:
             self.add_error("options", gettext("Only select fields have choices; leave []."))
+        self._check_option_translations(cleaned)
+        self._check_number_bounds(cleaned)
         return cleaned
+
+    def _check_option_translations(self, cleaned: dict[str, Any]) -> None:
+        """Translated labels only for choices the field has."""
+        translations = cleaned.get("translations") or {}
+        values = {option["value"] for option in cleaned.get("options") or []}
+        for language, texts in translations.items():
+            unknown = sorted(set((texts or {}).get("options") or {}) - values)
+            if unknown and "options" not in self.errors:
+                self.add_error(
+                    "translations",
+                    gettext("%(language)s: no choice has the value %(values)s.")
+                    % {"language": language, "values": ", ".join(unknown)},
+                )
+
+    def _check_number_bounds(self, cleaned: dict[str, Any]) -> None:
+        names = ("number_min", "number_max", "number_step")
+        given = [name for name in names if cleaned.get(name) is not None]
+        if not given:
+            return
+        if cleaned.get("field_type") != FieldType.NUMBER:
+            for name in given:
+                self.add_error(name, gettext("Only number fields have bounds and a step."))
+            return
+        minimum, maximum = cleaned.get("number_min"), cleaned.get("number_max")
+        if minimum is not None and maximum is not None and minimum > maximum:
+            self.add_error("number_max", gettext("The maximum is below the minimum."))
+        step = cleaned.get("number_step")
+        if step is not None and step <= 0:
+            self.add_error("number_step", gettext("The step must be more than 0."))
 
 
 class RequestFieldInline(DeskAdminAccess, admin.TabularInline[RequestField, RequestType]):

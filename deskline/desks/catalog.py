@@ -58,6 +58,15 @@ class Catalog:
                 return request_type
         return None
 
+    def status_of(self, desk_key: str, status_key: str) -> Status | None:
+        """The status with key `status_key` of the desk with key `desk_key`."""
+        desk_id = self.desk_ids_by_key.get(desk_key)
+        for status_id in self.status_ids_by_key.get(status_key, ()):
+            status = self.statuses[status_id]
+            if status.desk_id == desk_id:
+                return status
+        return None
+
     def initial_status(self, desk_id: int) -> Status | None:
         status_id = self.initial_status_ids.get(desk_id)
         return self.statuses[status_id] if status_id is not None else None

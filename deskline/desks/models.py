@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -13,16 +15,24 @@ from deskline.accounts.models import Team
 
 
 def translated_value(
-    translations: dict[str, dict[str, str]] | None,
+    translations: dict[str, dict[str, Any]] | None,
     attribute: str,
     default: str,
     language: str | None = None,
 ) -> str:
     """`attribute` in `language` (the active one by default) from a `translations` mapping, or
     `default`; for rows read as values, without a model instance."""
+    value = _texts(translations, language).get(attribute)
+    return str(value) if value and isinstance(value, str) else str(default)
+
+
+def _texts(translations: dict[str, dict[str, Any]] | None, language: str | None) -> dict[str, Any]:
+    """The overrides of `language` (the active one by default) in a `translations` mapping."""
+    if not translations:
+        return {}
     language = (language or get_language() or "en").lower()
-    value = translations.get(language, {}).get(attribute) if translations else None
-    return str(value) if value else str(default)
+    texts = translations.get(language)
+    return texts if isinstance(texts, dict) else {}
 
 
 class Translatable(models.Model):
@@ -75,11 +85,21 @@ class StatusCategory(models.TextChoices):
 
 
 class Status(Translatable):
-    """A status of a desk's workflow; `next_statuses` are the transitions allowed from it."""
+    """A status of a desk's workflow; `next_statuses` are the transitions allowed from it.
+
+    `name` is what agents read ("Waiting for customer"); `customer_name` what the help center
+    and the e-mails to customers say ("Waiting for you"), the name when it is left blank.
+    """
 
     desk = models.ForeignKey(Desk, on_delete=models.CASCADE, related_name="statuses")
     key = models.SlugField(_("key"), max_length=50)
     name = models.CharField(_("name"), max_length=100)
+    customer_name = models.CharField(
+        _("name for customers"),
+        max_length=100,
+        blank=True,
+        help_text=_("What the help center calls this status; leave blank to use the name."),
+    )
     category = models.CharField(_("category"), max_length=20, choices=StatusCategory.choices)
     position = models.PositiveIntegerField(_("position"), default=0)
     is_initial = models.BooleanField(
@@ -106,6 +126,23 @@ class Status(Translatable):
 
     def __str__(self) -> str:
         return self.name
+
+    def customer_facing_name(self, language: str | None = None) -> str:
+        """The status as customers read it in `language` (the active one by default).
+
+        Its name for customers in that language; else its name for customers as written,
+        unless only the agents' name is translated into that language (words in the reader's
+        language beat the customer wording in another); else its name.
+        """
+        texts = _texts(self.translations, language)
+        translated_customer_name = texts.get("customer_name")
+        if translated_customer_name and isinstance(translated_customer_name, str):
+            return translated_customer_name
+        translated_name = texts.get("name")
+        has_translated_name = bool(translated_name and isinstance(translated_name, str))
+        if self.customer_name and not has_translated_name:
+            return self.customer_name
+        return self.translated("name", language)
 
 
 class RequestTypeKind(models.TextChoices):
@@ -164,8 +201,25 @@ class FieldType(models.TextChoices):
     ATTACHMENT = "attachment", _("Attachment")
 
 
+def option_entry(option: Any) -> tuple[str, str]:
+    """The stored value and the label of one option of a select field.
+
+    Options are stored as {"value": ..., "label": ...}; a bare string (rows written before
+    options had labels) is its own value and label.
+    """
+    if isinstance(option, dict):
+        value = str(option.get("value", ""))
+        return value, str(option.get("label") or value)
+    return str(option), str(option)
+
+
 class RequestField(Translatable):
-    """One field of a request type's form, in order."""
+    """One field of a request type's form, in order.
+
+    A select field's `options` are [{"value": "thinkpad", "label": "ThinkPad"}, ...]: tickets
+    store the value, people read the label, in their language from
+    `translations[language]["options"][value]`. A number field may have bounds and a step.
+    """
 
     request_type = models.ForeignKey(RequestType, on_delete=models.CASCADE, related_name="fields")
     key = models.SlugField(_("key"), max_length=50)
@@ -174,7 +228,19 @@ class RequestField(Translatable):
     is_required = models.BooleanField(_("required"), default=False)
     help_text = models.CharField(_("help text"), max_length=300, blank=True)
     options = models.JSONField(
-        _("options"), default=list, blank=True, help_text=_("The choices of a select field.")
+        _("options"),
+        default=list,
+        blank=True,
+        help_text=_("The choices of a select field, each a stored value and its label."),
+    )
+    number_min = models.DecimalField(
+        _("minimum"), max_digits=22, decimal_places=6, null=True, blank=True
+    )
+    number_max = models.DecimalField(
+        _("maximum"), max_digits=22, decimal_places=6, null=True, blank=True
+    )
+    number_step = models.DecimalField(
+        _("step"), max_digits=22, decimal_places=6, null=True, blank=True
     )
     position = models.PositiveIntegerField(_("position"), default=0)
 
@@ -190,6 +256,30 @@ class RequestField(Translatable):
 
     def __str__(self) -> str:
         return self.label
+
+    def option_values(self) -> list[str]:
+        """The values a ticket may store in this select field, in order."""
+        return [option_entry(option)[0] for option in self.options or []]
+
+    def option_choices(self, language: str | None = None) -> list[tuple[str, str]]:
+        """Each option's value and its label in `language` (the active one by default)."""
+        names = _texts(self.translations, language).get("options")
+        names = names if isinstance(names, dict) else {}
+        choices: list[tuple[str, str]] = []
+        for option in self.options or []:
+            value, label = option_entry(option)
+            translated = names.get(value)
+            if isinstance(translated, str) and translated:
+                label = translated
+            choices.append((value, label))
+        return choices
+
+    def option_label(self, value: Any, language: str | None = None) -> str:
+        """The label of a stored value; the value itself when no option has it (any more)."""
+        for option_value, label in self.option_choices(language):
+            if option_value == value:
+                return label
+        return str(value)
 
 
 SHORT_LINK_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"

@@ -75,7 +75,9 @@ def form_expectations(
             preview = by_priority[value][index]
             if preview.target_seconds and preview.calendar is not None:
                 text = _promise_text(
-                    preview.target_seconds, preview.calendar.name, preview.calendar.is_always
+                    preview.target_seconds,
+                    preview.calendar.translated("name"),
+                    preview.calendar.is_always,
                 )
                 promises.append(Promise(priority_label=str(label), text=text))
         if not promises:

@@ -20,8 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from deskline.accounts.models import Role, User
 from deskline.core.errors import ValidationFailed
 from deskline.core.links import absolute_url
-from deskline.desks.fields import clean_field_values
+from deskline.desks.fields import clean_field_values, number_input_attributes
 from deskline.desks.models import FieldType, RequestField
+from deskline.desks.people import PeopleScope
 from deskline.tickets.models import Priority
 
 FIELD_PREFIX = "f_"
@@ -76,7 +77,27 @@ class DomainErrorsMixin:
             form.add_error(None, str(error.message))
 
 
-def _request_form_field(field: RequestField) -> forms.Field:
+def person_picker_attributes(input_id: str, suggestions_url: str) -> dict[str, str]:
+    """The attributes that make a user field's text input a search-as-you-type picker: htmx
+    asks `suggestions_url` (which adds `q`, see people-picker.js) 300 ms after the typing
+    stops, and shows the answer in the list below the input."""
+    return {
+        "autocomplete": "off",
+        "spellcheck": "false",
+        "role": "combobox",
+        "aria-autocomplete": "list",
+        "aria-expanded": "false",
+        "aria-controls": f"{input_id}_suggestions",
+        "data-people-picker": "",
+        "hx-get": suggestions_url,
+        "hx-trigger": "input changed delay:300ms",
+        "hx-target": f"#{input_id}_suggestions",
+        "hx-swap": "innerHTML",
+        "hx-sync": "this:replace",
+    }
+
+
+def _request_form_field(field: RequestField, suggestions_url: str) -> forms.Field:
     label = field.translated("label")
     help_text = field.translated("help_text")
     common: dict[str, Any] = {"label": label, "help_text": help_text, "required": False}
@@ -86,24 +107,31 @@ def _request_form_field(field: RequestField) -> forms.Field:
             widget=forms.Textarea(attrs={"rows": 4}), strip=False, **common
         )
     elif kind == FieldType.NUMBER:
-        form_field = forms.CharField(widget=forms.NumberInput(attrs={"step": "any"}), **common)
+        form_field = forms.CharField(
+            widget=forms.NumberInput(attrs=number_input_attributes(field)), **common
+        )
     elif kind == FieldType.DATE:
         form_field = forms.CharField(widget=forms.DateInput(attrs={"type": "date"}), **common)
     elif kind == FieldType.SINGLE_SELECT:
-        choices = [("", _("Choose…")), *((option, option) for option in field.options)]
+        choices = [("", _("Choose…")), *field.option_choices()]
         form_field = forms.ChoiceField(choices=choices, **common)
     elif kind == FieldType.MULTI_SELECT:
         form_field = forms.MultipleChoiceField(
-            choices=[(option, option) for option in field.options],
+            choices=field.option_choices(),
             widget=forms.CheckboxSelectMultiple,
             **common,
         )
     elif kind == FieldType.CHECKBOX:
         form_field = forms.BooleanField(**common)
     elif kind == FieldType.USER:
+        attributes = (
+            person_picker_attributes(f"id_{form_name(field.key)}", suggestions_url)
+            if suggestions_url
+            else {"autocomplete": "off"}
+        )
         form_field = forms.CharField(
-            widget=forms.EmailInput(attrs={"autocomplete": "off"}),
-            **{**common, "help_text": help_text or _("The e-mail address of a person.")},
+            widget=forms.TextInput(attrs=attributes),
+            **{**common, "help_text": help_text or _("Type a name or an e-mail address.")},
         )
     elif kind == FieldType.ATTACHMENT:
         form_field = MultipleFileField(**common)
@@ -154,14 +182,17 @@ class RaiseRequestForm(DomainErrorsMixin, forms.Form):
         request_fields: Sequence[RequestField],
         allow_on_behalf: bool,
         allow_sharing: bool,
+        people: PeopleScope | None = None,
+        suggestions_url: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.request_fields = list(request_fields)
+        self.people = people
         self.fields["summary"].widget.attrs["aria-required"] = "true"
         self.fields["summary"].is_marked_required = True  # type: ignore[attr-defined]
         for field in self.request_fields:
-            self.fields[form_name(field.key)] = _request_form_field(field)
+            self.fields[form_name(field.key)] = _request_form_field(field, suggestions_url)
         if allow_sharing:
             self.fields["share_with_organization"] = forms.BooleanField(
                 label=_("Share with my organization"),
@@ -213,7 +244,7 @@ class RaiseRequestForm(DomainErrorsMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         try:
-            clean_field_values(self.request_fields, self.field_values())
+            clean_field_values(self.request_fields, self.field_values(), people=self.people)
         except ValidationFailed as error:
             self.add_domain_errors(error, {})
         return cleaned

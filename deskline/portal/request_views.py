@@ -19,6 +19,7 @@ from deskline.core.downloads import file_response
 from deskline.core.errors import Conflict, PermissionDenied, ValidationFailed
 from deskline.core.time import now
 from deskline.desks.models import FieldType, RequestField, StatusCategory
+from deskline.desks.people import display_names
 from deskline.portal.expectations import request_expectations
 from deskline.portal.forms import CommentForm
 from deskline.portal.http import error_pages, is_htmx
@@ -98,8 +99,22 @@ class FieldValue:
 
 
 def _field_values(
-    request_fields: list[RequestField], values: dict[str, Any], files: dict[int, Attachment]
+    request_fields: list[RequestField],
+    values: dict[str, Any],
+    files: dict[int, Attachment],
+    ticket: Ticket,
 ) -> list[FieldValue]:
+    """The answers as people read them: option labels in their language, people by name (one
+    query, only for people other than the reporter and the assignee)."""
+    people = {
+        str(values[field.key])
+        for field in request_fields
+        if field.field_type == FieldType.USER and field.key in values
+    }
+    known = {ticket.reporter.email: ticket.reporter.display_name}
+    if ticket.assignee is not None:
+        known[ticket.assignee.email] = ticket.assignee.display_name
+    names = display_names(people, known) if people else {}
     shown: list[FieldValue] = []
     for field in request_fields:
         if field.key not in values:
@@ -111,6 +126,11 @@ def _field_values(
             shown.append(FieldValue(label, "", [files[i] for i in ids if i in files]))
         elif field.field_type == FieldType.CHECKBOX:
             shown.append(FieldValue(label, _("Yes") if value else _("No"), []))
+        elif field.field_type == FieldType.USER:
+            shown.append(FieldValue(label, names.get(str(value), str(value)), []))
+        elif field.field_type in (FieldType.SINGLE_SELECT, FieldType.MULTI_SELECT):
+            items = value if isinstance(value, list) else [value]
+            shown.append(FieldValue(label, ", ".join(field.option_label(i) for i in items), []))
         elif isinstance(value, list):
             shown.append(FieldValue(label, ", ".join(str(item) for item in value), []))
         else:
@@ -153,8 +173,12 @@ def _detail(
     context.update(
         {
             "field_values": _field_values(
-                list(ticket.request_type.fields.order_by("position", "id")), ticket.fields, files
+                list(ticket.request_type.fields.order_by("position", "id")),
+                ticket.fields,
+                files,
+                ticket,
             ),
+            "status_name": ticket.status.customer_facing_name(),
             "resolve_to": resolve_to,
             "reopen_to": reopen_to,
             # The reporter decides whether their colleagues follow the request.

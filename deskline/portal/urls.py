@@ -1,6 +1,6 @@
 from django.urls import path
 
-from deskline.portal import account_views, request_views, views
+from deskline.portal import account_views, people_views, request_views, views
 
 app_name = "portal"
 
@@ -14,6 +14,7 @@ urlpatterns = [
         views.raise_request,
         name="raise_request",
     ),
+    path("people/suggestions/", people_views.people_suggestions, name="people_suggestions"),
     path("requests/", request_views.request_list, name="requests"),
     path("requests/<str:key>/", request_views.request_detail, name="request"),
     path("requests/<str:key>/comments/", request_views.add_comment, name="comment"),

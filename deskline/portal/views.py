@@ -9,12 +9,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from deskline.accounts.models import User
 from deskline.core.errors import PermissionDenied, ValidationFailed
 from deskline.core.time import now
 from deskline.desks.models import Desk, RequestType
+from deskline.desks.people import people_scope
 from deskline.desks.selectors import request_types_for_desk
 from deskline.portal.expectations import form_expectations
 from deskline.portal.forms import RaiseRequestForm, form_name
@@ -76,6 +79,11 @@ def desk(request: HttpRequest, desk_key: str) -> HttpResponse:
     found = help_center.help_center_desk(request.user, desk_key)
     request_types = list(request_types_for_desk(found))
     return render(request, "portal/desk.html", {"desk": found, "request_types": request_types})
+
+
+def people_suggestions_url(desk: Desk) -> str:
+    """Where a user field's picker of `desk`'s forms asks for people (see `people_views`)."""
+    return f"{reverse('portal:people_suggestions')}?{urlencode({'desk': desk.key})}"
 
 
 class _FormRefused(Exception):
@@ -143,6 +151,8 @@ def raise_request(request: HttpRequest, desk_key: str, request_type_id: int) -> 
         request_fields=list(request_type.fields.all()),
         allow_on_behalf=is_agent_of(user, desk_ticket_stub(found_desk)),
         allow_sharing=user.organization_id is not None,
+        people=people_scope(user, found_desk),
+        suggestions_url=people_suggestions_url(found_desk),
     )
     if form.is_bound and form.is_valid():
         ticket = _raise(user, found_desk, request_type, form)

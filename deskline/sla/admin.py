@@ -41,13 +41,13 @@ from deskline.sla.actions import (
     PRIORITIES,
     calendar_clean,
     calendar_delete,
-    calendar_save,
     goal_validate,
     is_nested_deeper_than,
     metric_delete,
     metric_save,
     metric_validate,
 )
+from deskline.sla.calendar_names import calendar_save_with_names
 from deskline.sla.conditions import (
     EVENTS_WITH_CATEGORY,
     EVENTS_WITH_STATUS,
@@ -104,10 +104,12 @@ def _add_errors(form: forms.BaseForm, error: ValidationFailed, prefix: str = "")
 # Calendars --------------------------------------------------------------------------------
 
 
-class CalendarForm(forms.ModelForm[Calendar]):
+class CalendarForm(TranslationsFormMixin):
+    translation_attributes = ("name",)
+
     class Meta:
         model = Calendar
-        fields = CALENDAR_ATTRIBUTES
+        fields = (*CALENDAR_ATTRIBUTES, "translations")
         field_classes = dict.fromkeys(("hours", "holidays", "workdays"), BoundedJSONField)
         widgets = {
             "hours": forms.Textarea(attrs={"rows": 4, "cols": 60}),
@@ -216,6 +218,7 @@ class CalendarAdmin(DeskAdminAccess, admin.ModelAdmin[Calendar]):
             },
         ),
         (_("Holidays"), {"fields": ("country", "subdivision", "holidays", "workdays")}),
+        (_("Other languages"), {"fields": ("translations",)}),
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Calendar]:
@@ -254,7 +257,12 @@ class CalendarAdmin(DeskAdminAccess, admin.ModelAdmin[Calendar]):
 
     def save_model(self, request: HttpRequest, obj: Calendar, form: Any, change: bool) -> None:
         data = {name: form.cleaned_data[name] for name in CALENDAR_ATTRIBUTES}
-        calendar_save(actor=request.user, data=data, calendar=obj)  # type: ignore[arg-type]  # a signed-in admin
+        calendar_save_with_names(
+            actor=request.user,  # type: ignore[arg-type]  # a signed-in admin
+            data=data,
+            translations=form.cleaned_data.get("translations"),
+            calendar=obj,
+        )
 
     def delete_model(self, request: HttpRequest, obj: Calendar) -> None:
         calendar_delete(actor=request.user, calendar=obj)  # type: ignore[arg-type]  # a signed-in admin

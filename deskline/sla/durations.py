@@ -22,18 +22,6 @@ def duration(seconds: int) -> str:
     return _("%(minutes)dm") % {"minutes": minutes}
 
 
-def wall_clock_duration(seconds: float) -> str:
-    """A wall-clock span as "3d 2h", "5h 20m" or "35m" (the sign dropped)."""
-    seconds = int(abs(seconds))
-    hours, rest = divmod(seconds, 3600)
-    if hours >= 24:
-        days, hours = divmod(hours, 24)
-        return _("%(days)dd %(hours)dh") % {"days": days, "hours": hours}
-    if hours:
-        return _("%(hours)dh %(minutes)02dm") % {"hours": hours, "minutes": rest // 60}
-    return _("%(minutes)dm") % {"minutes": rest // 60}
-
-
 def target(seconds: int) -> str:
     """A goal's target as "4h", "1h 30m" or "45m"."""
     hours, rest = divmod(seconds, 3600)

@@ -26,8 +26,12 @@ from deskline.sla import clock
 NO_DEADLINE = datetime.datetime(9000, 1, 1, tzinfo=datetime.UTC)
 
 
-class Calendar(models.Model):
-    """Working hours in a time zone, with a country's holidays and the desk's own exceptions."""
+class Calendar(Translatable):
+    """Working hours in a time zone, with a country's holidays and the desk's own exceptions.
+
+    Its name shows beside every countdown counted on it, so it has translations like a desk's:
+    {"zh-hans": {"name": "上海办公时间"}}.
+    """
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")

@@ -93,7 +93,7 @@ def cycle_view(cycle: Cycle, metric: Metric, at: datetime.datetime) -> CycleView
         outcome=cycle.outcome or None,
         is_warning=is_warning,
         # A cycle without a calendar counts around the clock.
-        calendar_name=cycle.calendar.name if cycle.calendar else _("24x7"),
+        calendar_name=cycle.calendar.translated("name") if cycle.calendar else _("24x7"),
     )
 
 

@@ -1,6 +1,7 @@
 """How the workspace shows SLAs: the ticket page's panel rows and the queue's "time remaining"
-cells, with durations in the reader's language from `sla.durations`. Presentation only: the
-reads are the SLA selectors' (`ticket_sla`, `queue_sla_states`, `sla_preview`)."""
+cells, with durations in the reader's language from `sla.durations`. Both count business time
+on the cycle's own calendar and name it. Presentation only: the reads are the SLA selectors'
+(`ticket_sla`, `queue_sla`, `sla_preview`)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from deskline.sla.durations import duration, target, wall_clock_duration
+from deskline.sla.durations import duration, target
 from deskline.sla.models import NO_DEADLINE
-from deskline.sla.queue import BREACHED, WARNING
+from deskline.sla.queue import BREACHED, WARNING, QueueSla
 from deskline.sla.selectors import CycleView, MetricView
 
 
@@ -85,14 +86,26 @@ class DueCell:
     due_at: datetime.datetime | None
 
 
-def due_cell(due_at: datetime.datetime, state: str | None, at: datetime.datetime) -> DueCell:
-    """ "due in 35m" or "breached 1h 20m ago", by the wall clock from `at` to the ticket's
-    nearest deadline; blank without one. `state` is the ticket's from `queue_sla_states`."""
+def due_cell(due_at: datetime.datetime, sla: QueueSla | None) -> DueCell:
+    """ "2h 00m left · Shanghai office" or "1h 20m overdue · Shanghai office": the business
+    time to the ticket's nearest deadline on that deadline's calendar, as its SLA panel counts
+    it; blank without a deadline. `sla` is the ticket's from `queue_sla`."""
+    state = sla.state if sla is not None else None
     colour = state_colour(state)
     if due_at >= NO_DEADLINE:
         # No running deadline, but a paused cycle may have breached before it paused.
         return DueCell(_("breached") if state == BREACHED else "", colour, None)
-    span = wall_clock_duration((due_at - at).total_seconds())
-    if due_at <= at:
-        return DueCell(_("breached %(span)s ago") % {"span": span}, "sla-breached", due_at)
-    return DueCell(_("due in %(span)s") % {"span": span}, colour, due_at)
+    if sla is None or sla.remaining_seconds is None:
+        return DueCell("", colour, due_at)
+    remaining = sla.remaining_seconds
+    if remaining <= 0:
+        text = _("%(over)s overdue · %(calendar)s") % {
+            "over": duration(remaining),
+            "calendar": sla.calendar_name,
+        }
+        return DueCell(text, "sla-breached", due_at)
+    text = _("%(left)s left · %(calendar)s") % {
+        "left": duration(remaining),
+        "calendar": sla.calendar_name,
+    }
+    return DueCell(text, colour, due_at)

@@ -76,7 +76,7 @@ def _preview_row(
     return PreviewRow(
         metric_name=preview.metric_name,
         goal_conditions=_goal_conditions(goal, request_type, organization_name) if goal else [],
-        calendar_name=calendar.name if calendar else "",
+        calendar_name=calendar.translated("name") if calendar else "",
         calendar_time_zone=calendar.time_zone if calendar else "",
         target=target(preview.target_seconds) if preview.target_seconds else "",
         due_at=preview.due_at,

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -22,13 +23,15 @@ from deskline.accounts.models import User
 from deskline.core.downloads import file_response
 from deskline.core.errors import Conflict, DomainError, Message, ValidationFailed
 from deskline.core.time import now
-from deskline.desks.models import FieldType, RequestField
+from deskline.desks.fields import number_input_attributes
+from deskline.desks.models import Desk, FieldType, RequestField
 from deskline.sla.selectors import ticket_sla
 from deskline.tickets import actions, queues, selectors
 from deskline.tickets.access import access_ticket, is_agent_of
 from deskline.tickets.labels import label_names
-from deskline.tickets.models import Attachment, Priority, Ticket, TicketEvent
+from deskline.tickets.models import Attachment, Priority, Ticket
 from deskline.tickets.uploads import kept_only_on_success
+from deskline.workspace.history import history_entries, people_names
 from deskline.workspace.sla_display import panel_rows
 from deskline.workspace.views import agent, agent_required, positive_id, sidebar_context
 
@@ -44,21 +47,9 @@ EDITABLE_FIELD_TYPES = {
     FieldType.SINGLE_SELECT: "select",
     FieldType.MULTI_SELECT: "multiselect",
     FieldType.CHECKBOX: "checkbox",
-    FieldType.USER: "email",
+    FieldType.USER: "person",
 }
 _LABEL_SPLIT = re.compile(r"[\s,]+")
-# What the history calls each field an event can name (events store the field's code).
-EVENT_FIELD_LABELS = {
-    "summary": gettext_lazy("Summary"),
-    "priority": gettext_lazy("Priority"),
-    "assignee": gettext_lazy("Assignee"),
-    "team": gettext_lazy("Team"),
-    "fields": gettext_lazy("Request fields"),
-    "labels": gettext_lazy("Labels"),
-    "is_shared_with_organization": gettext_lazy("Shared with the organization"),
-    "participants": gettext_lazy("Participants"),
-    "status": gettext_lazy("Status"),
-}
 
 
 @dataclass
@@ -71,30 +62,32 @@ class Composer:
 
 @dataclass
 class FormField:
-    """One request-type field as the side panel shows it."""
+    """One request-type field as the side panel shows it: a select's options as (value,
+    label) in the reader's language, a number's bounds as input attributes, a person by name
+    beside their address."""
 
     key: str
     label: str
     help_text: str
     widget: str
     is_required: bool
-    options: list[str]
+    options: list[tuple[str, str]]
     value: Any
     errors: list[str]
     # The files of an attachment field, each with its download link in the template.
     files: list[Attachment] = field(default_factory=list)
+    number_attributes: dict[str, str] = field(default_factory=dict)
+    person_name: str = ""
 
     @property
     def input_name(self) -> str:
         return f"field_{self.key}"
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
-    """One event of the history, with the name of the field it changed in the reader's language."""
-
-    event: TicketEvent
-    field_label: str
+def people_suggestions_url(desk: Desk) -> str:
+    """Where the picker of a user field asks for people (the help center's endpoint, which
+    gives an agent of the desk anyone active)."""
+    return f"{reverse('portal:people_suggestions')}?{urlencode({'desk': desk.key})}"
 
 
 def _messages_of(error: DomainError) -> dict[str, list[str]]:
@@ -131,13 +124,16 @@ def _form_fields(
     request_fields: list[RequestField],
     values: dict[str, Any],
     errors: dict[str, list[str]],
+    names: dict[str, str],
     files: dict[int, Attachment],
 ) -> list[FormField]:
     shown = []
     for request_field in request_fields:
-        widget = EDITABLE_FIELD_TYPES.get(FieldType(request_field.field_type), "readonly")
+        kind = FieldType(request_field.field_type)
+        widget = EDITABLE_FIELD_TYPES.get(kind, "readonly")
+        value = values.get(request_field.key)
         field_files: list[Attachment] = []
-        if request_field.field_type == FieldType.ATTACHMENT:
+        if kind == FieldType.ATTACHMENT:
             field_files = [
                 files[i] for i in _field_attachment_ids([request_field], values) if i in files
             ]
@@ -148,10 +144,14 @@ def _form_fields(
                 help_text=request_field.translated("help_text"),
                 widget=widget,
                 is_required=request_field.is_required,
-                options=list(request_field.options or []),
-                value=values.get(request_field.key),
+                options=request_field.option_choices(),
+                value=value,
                 errors=errors.get(f"fields.{request_field.key}", []),
                 files=field_files,
+                number_attributes=number_input_attributes(request_field)
+                if kind == FieldType.NUMBER
+                else {},
+                person_name=names.get(str(value), "") if kind == FieldType.USER else "",
             )
         )
     return shown
@@ -196,15 +196,15 @@ def _render_ticket(
     agents = queues.desk_agents(ticket.desk)
     if ticket.assignee and ticket.assignee not in agents:
         agents.append(ticket.assignee)
+    field_values = details.get("fields", {})
+    # Everyone the history and the form name, by address: at most one query.
+    names = people_names(events, request_fields, field_values, [*agents, ticket.reporter])
     context = {
         **sidebar_context(user, None),
         "ticket": ticket,
         "labels": label_names(ticket),
         "comments": comments,
-        "events": [
-            HistoryEntry(event, str(EVENT_FIELD_LABELS.get(event.field, event.field)))
-            for event in events
-        ],
+        "events": history_entries(ticket, events, request_fields, names),
         "desk_name": ticket.desk.translated("name"),
         "request_type_name": ticket.request_type.translated("name"),
         "status_name": ticket.status.translated("name"),
@@ -218,8 +218,13 @@ def _render_ticket(
         "details": details,
         "details_errors": details_errors,
         "form_fields": _form_fields(
-            request_fields, details.get("fields", {}), details_errors, field_files
+            request_fields,
+            field_values,
+            details_errors,
+            names,
+            field_files,
         ),
+        "people_suggestions_url": people_suggestions_url(ticket.desk),
         "status_errors": status_errors or [],
         "reply": reply or Composer(),
         "note": note or Composer(),

@@ -37,7 +37,7 @@ from deskline.core.errors import DomainError, NotFound, ValidationFailed
 from deskline.core.errors import PermissionDenied as DomainPermissionDenied
 from deskline.core.markdown import render_markdown
 from deskline.core.time import now
-from deskline.sla.queue import queue_sla_states
+from deskline.sla.queue import QueueSla, queue_sla
 from deskline.tickets import actions, queues, selectors
 from deskline.tickets.access import access_ticket, is_agent_of
 from deskline.tickets.models import Priority, Ticket
@@ -200,14 +200,14 @@ class QueueLine:
     updated_text: str
 
 
-def _queue_lines(rows: list[Any], states: dict[int, str], at: Any) -> list[QueueLine]:
+def _queue_lines(rows: list[Any], slas: dict[int, QueueSla]) -> list[QueueLine]:
     url_before, url_after = reverse("workspace:ticket", kwargs={"key": "KEY"}).split("KEY")
     select = _("Select %(key)s")
     priorities = {value: str(label) for value, label in Priority.choices}
     written = datetime_formatter()
     lines = []
     for row in rows:
-        due = due_cell(row.sla_due_at, states.get(row.id), at)
+        due = due_cell(row.sla_due_at, slas.get(row.id))
         due_at = timezone.localtime(due.due_at) if due.due_at else None
         updated_at = timezone.localtime(row.updated_at)
         reporter, assignee = row.reporter, row.assignee
@@ -255,8 +255,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except ValidationFailed as error:
             errors = {name: [str(m) for m in found] for name, found in error.fields.items()}
-    at = now()
-    states = queue_sla_states([row.id for row in page.items], at)
+    slas = queue_sla([row.id for row in page.items], now())
     next_query = request.GET.copy()
     next_query["cursor"] = page.next_cursor or ""
     first_query = request.GET.copy()
@@ -265,7 +264,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
         **sidebar_context(user, slug),
         "queue": current,
         "page": page,
-        "lines": _queue_lines(page.items, states, at),
+        "lines": _queue_lines(page.items, slas),
         "filters": filters,
         "sort": sort,
         "sorts": list(SORT_LABELS.items()),

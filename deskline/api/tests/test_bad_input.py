@@ -215,7 +215,9 @@ def test_a_user_field_refuses_a_deactivated_user(helpdesk: Helpdesk):
     )
 
     assert _refused(response, 400, "invalid_fields")["fields"] == {
-        "fields.manager": ["No active user has that e-mail address."]
+        "fields.manager": [
+            "Choose a person you may name here: start typing their name or e-mail address."
+        ]
     }
     assert row_counts() == before
 

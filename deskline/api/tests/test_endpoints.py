@@ -92,6 +92,13 @@ def test_request_types_list_their_form_fields_in_order(helpdesk: Helpdesk):
         "required": False,
         "help_text": "",
         "options": ["ThinkPad", "MacBook"],
+        "choices": [
+            {"value": "ThinkPad", "label": "ThinkPad"},
+            {"value": "MacBook", "label": "MacBook"},
+        ],
+        "min": None,
+        "max": None,
+        "step": None,
     }
     assert items[1]["fields"] == []
 

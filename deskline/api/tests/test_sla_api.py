@@ -261,6 +261,7 @@ def test_agents_list_calendars_with_their_spec(helpdesk: Helpdesk, shanghai_offi
             "workdays": [],
             "always": False,
         },
+        "translations": {},
         "updated_at": item["updated_at"],
     }
     assert item["updated_at"].endswith("Z")

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from deskline.demo.catalog.specs import OFFICES, SITE_FIELD, DeskSpec, FieldSpec, RequestTypeSpec
+from deskline.demo.catalog.specs import (
+    AMOUNT,
+    COUNT,
+    OFFICES,
+    SITE_FIELD,
+    DeskSpec,
+    FieldSpec,
+    RequestTypeSpec,
+)
 from deskline.desks.models import FieldType, RequestTypeKind
 
 HR = DeskSpec(
@@ -137,6 +145,16 @@ HR = DeskSpec(
                     help_text="The amount in question, in your local currency.",
                     help_text_zh="有疑问的金额（当地货币）。",
                     samples=(120, 480, 1350, 2600),
+                    **AMOUNT,
+                ),
+                FieldSpec(
+                    "payslip",
+                    "Payslip or receipts",
+                    "工资单或收据",
+                    FieldType.ATTACHMENT,
+                    help_text="The payslip, or the receipts of an expense, as a document or a "
+                    "photo.",
+                    help_text_zh="工资单或报销收据，文件或照片均可。",
                 ),
             ),
         ),
@@ -235,6 +253,7 @@ LEGAL = DeskSpec(
                     help_text="Total value in US dollars.",
                     help_text_zh="总金额（美元）。",
                     samples=(8000, 25000, 120000, 450000),
+                    **AMOUNT,
                 ),
                 FieldSpec(
                     "deadline",
@@ -251,6 +270,15 @@ LEGAL = DeskSpec(
                     "Uses our standard template",
                     "使用我司标准模板",
                     FieldType.CHECKBOX,
+                ),
+                FieldSpec(
+                    "contract_document",
+                    "Contract document",
+                    "合同文件",
+                    FieldType.ATTACHMENT,
+                    help_text="The latest draft as a Word or PDF document, with the other "
+                    "side's changes.",
+                    help_text_zh="最新的合同草稿（Word 或 PDF 文件），包含对方的修改。",
                 ),
             ),
         ),
@@ -522,6 +550,7 @@ FACILITIES = DeskSpec(
                     "受影响人数",
                     FieldType.NUMBER,
                     samples=(1, 6, 20, 35),
+                    **COUNT,
                 ),
             ),
         ),

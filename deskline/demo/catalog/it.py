@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from deskline.demo.catalog.specs import SITE_FIELD, DeskSpec, FieldSpec, RequestTypeSpec
+from decimal import Decimal
+
+from deskline.demo.catalog.specs import COUNT, SITE_FIELD, DeskSpec, FieldSpec, RequestTypeSpec
 from deskline.desks.models import FieldType, RequestTypeKind
 
 IT = DeskSpec(
@@ -158,6 +160,7 @@ IT = DeskSpec(
                     FieldType.NUMBER,
                     is_required=True,
                     samples=(1, 3, 8, 15, 40, 120),
+                    **COUNT,
                 ),
                 FieldSpec(
                     "started_on",
@@ -211,6 +214,9 @@ IT = DeskSpec(
                     help_text="How many people need it.",
                     help_text_zh="需要使用的人数。",
                     samples=(1, 1, 1, 2, 5),
+                    number_min=Decimal(1),
+                    number_max=Decimal(500),
+                    number_step=Decimal(1),
                 ),
                 FieldSpec(
                     "cost_centre",
@@ -262,6 +268,14 @@ IT = DeskSpec(
                     FieldType.CHECKBOX,
                     help_text="We call the number in the staff directory.",
                     help_text_zh="我们会拨打员工通讯录中的号码。",
+                ),
+                FieldSpec(
+                    "error_screenshot",
+                    "Screenshot of the error",
+                    "错误截图",
+                    FieldType.ATTACHMENT,
+                    help_text="A screenshot of the message you see when you try to sign in.",
+                    help_text_zh="登录时看到的错误提示的截图。",
                 ),
             ),
         ),
@@ -315,6 +329,15 @@ IT = DeskSpec(
                     help_text="As shown on the printer's display.",
                     help_text_zh="打印机屏幕上显示的代码。",
                     samples=("E-204", "J-17", "SC-542"),
+                ),
+                FieldSpec(
+                    "photo",
+                    "Photo or screenshot",
+                    "照片或截图",
+                    FieldType.ATTACHMENT,
+                    help_text="A photo of the printer's display, or a screenshot of the error "
+                    "on your screen.",
+                    help_text_zh="打印机屏幕的照片，或电脑上错误提示的截图。",
                 ),
             ),
         ),

@@ -25,11 +25,16 @@ class CalendarSpec:
     """A business calendar, as `calendar_save` takes it."""
 
     name: str
+    name_zh: str
     time_zone: str
     hours: dict[str, list[list[str]]]
     country: str = ""
     subdivision: str = ""
     is_always: bool = False
+
+    def translations(self) -> dict[str, dict[str, str]]:
+        """The calendar's name in Simplified Chinese, shown beside every countdown on it."""
+        return {"zh-hans": {"name": self.name_zh}}
 
     def as_action_data(self) -> dict[str, Any]:
         return {
@@ -45,12 +50,24 @@ class CalendarSpec:
 SHANGHAI_CALENDAR = "Shanghai office"
 ALWAYS_CALENDAR = "24x7"
 CALENDARS: tuple[CalendarSpec, ...] = (
-    CalendarSpec(SHANGHAI_CALENDAR, "Asia/Shanghai", _weekdays(*LUNCH_BREAK), "CN"),
-    CalendarSpec("Sydney office", "Australia/Sydney", _weekdays(["08:30", "17:30"]), "AU", "NSW"),
+    CalendarSpec(SHANGHAI_CALENDAR, "上海办公室", "Asia/Shanghai", _weekdays(*LUNCH_BREAK), "CN"),
     CalendarSpec(
-        "San Francisco office", "America/Los_Angeles", _weekdays(["09:00", "17:00"]), "US", "CA"
+        "Sydney office",
+        "悉尼办公室",
+        "Australia/Sydney",
+        _weekdays(["08:30", "17:30"]),
+        "AU",
+        "NSW",
     ),
-    CalendarSpec(ALWAYS_CALENDAR, "UTC", {}, is_always=True),
+    CalendarSpec(
+        "San Francisco office",
+        "旧金山办公室",
+        "America/Los_Angeles",
+        _weekdays(["09:00", "17:00"]),
+        "US",
+        "CA",
+    ),
+    CalendarSpec(ALWAYS_CALENDAR, "全天候（24x7）", "UTC", {}, is_always=True),
 )
 # Each office (an organization of the demo) and the calendar its requests are measured on.
 OFFICE_CALENDARS: dict[str, str] = dict(
@@ -176,3 +193,19 @@ METRICS: dict[str, tuple[MetricSpec, ...]] = {
     "LEGAL": BUSINESS_METRICS,
     "FAC": BUSINESS_METRICS,
 }
+
+
+def goal_of(desk_key: str, metric_name: str, priority: str, office: str) -> tuple[int, str]:
+    """The target (business minutes) and the calendar's name that the demo's goals give a
+    ticket of this priority from this office, matched in order as the SLA engine matches them
+    (the demo's goals name only a priority and an organization)."""
+    for metric in METRICS[desk_key]:
+        if metric.name != metric_name:
+            continue
+        for goal in metric.as_action_goals():
+            if goal.get("priority", priority) != priority:
+                continue
+            if goal.get("organization", office) != office:
+                continue
+            return int(goal["target_minutes"]), str(goal["calendar"])
+    raise LookupError(f"no goal of {metric_name} on {desk_key} for {priority} from {office}")

@@ -11,6 +11,7 @@ import io
 import re
 from collections import Counter
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -21,6 +22,7 @@ from deskline.accounts.models import Organization, Role, Team, User
 from deskline.demo.people import PASSWORD
 from deskline.desks.models import Desk, RequestField, RequestType, Status, StatusCategory
 from deskline.sla.models import NO_DEADLINE, Calendar, Cycle, Goal, Metric
+from deskline.sla.queue import BREACHED, WARNING, queue_sla_states
 from deskline.sla.selectors import ticket_sla
 from deskline.tickets.models import Comment, EventKind, Label, Ticket, TicketEvent
 
@@ -76,7 +78,7 @@ def test_forms_use_every_kind_of_field(demo: str) -> None:
     used = set(RequestField.objects.values_list("field_type", flat=True))
     assert used >= {
         "short_text", "long_text", "number", "date", "single_select", "multi_select",
-        "checkbox", "user",
+        "checkbox", "user", "attachment",
     }  # fmt: skip
     onboarding = RequestType.objects.get(desk__key="HR", name="Onboard a new hire")
     assert {f.key: f.field_type for f in onboarding.fields.all()} == {
@@ -89,7 +91,40 @@ def test_forms_use_every_kind_of_field(demo: str) -> None:
     }
     outage = RequestType.objects.get(desk__key="IT", name="Network outage")
     assert outage.kind == "incident"
-    assert outage.fields.get(key="site").options == ["Shanghai", "Sydney", "San Francisco"]
+    site = outage.fields.get(key="site")
+    assert site.option_values() == ["Shanghai", "Sydney", "San Francisco"]
+    assert site.option_choices("zh-hans") == [
+        ("Shanghai", "上海"), ("Sydney", "悉尼"), ("San Francisco", "旧金山")
+    ]  # fmt: skip
+
+
+def test_forms_that_ask_for_a_screenshot_or_a_document_take_files(demo: str) -> None:
+    asks = re.compile(r"screenshot|document|photo", re.IGNORECASE)
+    asking = set()
+    for request_type in RequestType.objects.prefetch_related("fields"):
+        fields = list(request_type.fields.all())
+        texts = [request_type.description, *(field.help_text for field in fields)]
+        if any(asks.search(text) for text in texts):
+            asking.add(request_type.name)
+            assert any(field.field_type == "attachment" for field in fields), request_type.name
+    assert {"Printer problem", "Password reset / account locked", "Payroll question",
+            "Contract review"} <= asking  # fmt: skip
+
+
+def test_number_fields_have_sensible_bounds(demo: str) -> None:
+    numbers = {field.key: field for field in RequestField.objects.filter(field_type="number")}
+
+    for key in ("users_affected", "seats", "people_affected"):  # counts of people
+        assert (numbers[key].number_min, numbers[key].number_step) == (1, 1), key
+    assert numbers["seats"].number_max == 500
+    for key in ("amount", "contract_value"):  # money
+        assert numbers[key].number_min == 0, key
+        assert numbers[key].number_step == Decimal("0.01"), key
+    # every ticket's numbers keep to them
+    for ticket in Ticket.objects.select_related("request_type"):
+        for field in ticket.request_type.fields.filter(field_type="number"):
+            if field.key in ticket.fields:
+                assert ticket.fields[field.key] >= field.number_min, ticket.key
 
 
 def test_agents_customers_and_a_site_admin_in_three_offices(demo: str) -> None:
@@ -227,8 +262,25 @@ def test_everything_configurable_has_a_chinese_translation(demo: str) -> None:
         assert CHINESE.search(field.translated("label", "zh-hans")), field.label
         if field.help_text:
             assert CHINESE.search(field.translated("help_text", "zh-hans")), field.help_text
+    for field in RequestField.objects.exclude(options=[]):
+        for value, label in field.option_choices("zh-hans"):
+            assert CHINESE.search(label), (field.key, value)
+        assert [value for value, _label in field.option_choices("en")] == field.option_values()
     for status in Status.objects.all():
         assert CHINESE.search(status.translated("name", "zh-hans")), status.name
+        assert CHINESE.search(status.customer_facing_name("zh-hans")), status.name
+    for calendar in Calendar.objects.all():
+        assert CHINESE.search(calendar.translated("name", "zh-hans")), calendar.name
+
+
+def test_customers_read_their_own_words_for_the_statuses(demo: str) -> None:
+    waiting = Status.objects.get(desk__key="IT", key="waiting_for_customer")
+
+    assert waiting.translated("name", "en") == "Waiting for customer"
+    assert waiting.customer_facing_name("en") == "Waiting for you"
+    assert waiting.customer_facing_name("zh-hans") == "等待您的回复"
+    for status in Status.objects.all():
+        assert status.customer_name, status.key
 
 
 def test_running_it_again_changes_nothing(demo: str) -> None:
@@ -401,3 +453,26 @@ def test_nothing_of_the_past_waits_to_be_announced(demo: str) -> None:
     # The back-dated history counts as announced: the worker does not flood the agents.
     assert not Cycle.objects.filter(next_alert_at__lte=timezone.now()).exists()
     assert not TicketEvent.objects.filter(kind__in=["sla_warning", "sla_breached"]).exists()
+
+
+def test_the_open_work_looks_like_desks_that_are_coping(demo: str) -> None:
+    now = timezone.now()
+    open_tickets = Ticket.objects.exclude(status_category=StatusCategory.DONE)
+    states = queue_sla_states(list(open_tickets.values_list("id", flat=True)), now)
+    counted = Counter(states.values())
+    it_open = list(open_tickets.filter(desk__key="IT").values_list("id", flat=True))
+    it_states = Counter(states[ticket_id] for ticket_id in it_open if ticket_id in states)
+
+    # most open tickets are within their goals, a few close to them, one or two of the IT
+    # desk's (the busy one) just past them
+    assert len(it_open) >= 15
+    assert 1 <= it_states[BREACHED] <= 2, it_states
+    assert it_states[WARNING] >= 1, it_states
+    assert len(it_open) - sum(it_states.values()) >= 0.75 * len(it_open)
+    assert 1 <= counted[BREACHED] <= 3, counted
+    assert len(states) <= 0.3 * open_tickets.count(), counted
+    # late by hours, not days: no running clock is more than a business day past its goal
+    running = Cycle.objects.filter(ticket__in=open_tickets, stopped_at__isnull=True)
+    for cycle in running.select_related("calendar"):
+        remaining = cycle.remaining_at(now)
+        assert remaining is None or remaining > -8 * 3600, (cycle.ticket_id, remaining)

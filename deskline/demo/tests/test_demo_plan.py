@@ -10,8 +10,10 @@ from django.core.management import CommandError, call_command
 
 from deskline.accounts.models import User
 from deskline.demo.loader import SEED, TICKET_COUNT
+from deskline.demo.pace import OPEN_STATUSES, calendar_named, running_goals, status_at_end
 from deskline.demo.plan import Planner, TicketPlan
 from deskline.desks.models import Desk
+from deskline.sla import clock
 from deskline.sla.models import Calendar
 from deskline.testing.factories import make_desk
 from deskline.testing.sla import make_always_calendar
@@ -82,3 +84,37 @@ def test_the_demo_refuses_a_database_with_a_calendar_of_the_same_name() -> None:
     assert list(User.objects.values_list("email", flat=True)) == ["sla-admin@deskline.example"]
     assert not Desk.objects.exists()
     assert list(Calendar.objects.values_list("name", flat=True)) == ["24x7"]
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        datetime.datetime(2026, 3, 16, 1, 30, tzinfo=datetime.UTC),  # Monday 09:30 in Shanghai
+        datetime.datetime(2026, 3, 22, 4, 0, tzinfo=datetime.UTC),  # a Sunday everywhere
+        datetime.datetime(2026, 2, 18, 3, 0, tzinfo=datetime.UTC),  # Spring Festival in China
+        datetime.datetime(2026, 12, 26, 2, 0, tzinfo=datetime.UTC),  # Boxing Day in Sydney
+    ],
+)
+def test_the_open_tickets_are_mostly_within_their_goals_whatever_the_day(
+    now: datetime.datetime,
+) -> None:
+    late: dict[str, int] = {}
+    open_count = 0
+    for plan in _plan(now):
+        if status_at_end(plan) not in OPEN_STATUSES:
+            continue
+        open_count += 1
+        # The business time since it was raised, on the calendar of each goal that still
+        # counts, bounds the time spent (pauses only take time off)
+        used = max(
+            clock.business_seconds_between(calendar_named(calendar), plan.created_at, now)
+            / (minutes * 60)
+            for minutes, calendar in running_goals(plan)
+        )
+        if used > 1:
+            late[plan.desk] = late.get(plan.desk, 0) + 1
+        assert used < 1.7, plan.summary
+
+    assert open_count >= 25
+    assert 1 <= sum(late.values()) <= 3, late
+    assert all(count <= 2 for count in late.values()), late

@@ -110,7 +110,7 @@ def test_the_change_form_shows_statuses_and_fields_in_order(
     assert set(offered.values_list("desk_id", flat=True)) == {helpdesk.it.pk}
     fields = type_page.context["inline_admin_formsets"][0].formset
     assert [form.instance.key for form in fields.forms][:3] == ["asset_tag", "details", "quantity"]
-    assert escape('{"zh-hans": {"name": "…"}}') in desk_page.content.decode()
+    assert escape('{"zh-hans": {"name": "…", "customer_name": "…"}}') in desk_page.content.decode()
 
 
 def test_a_new_desk_gets_the_default_workflow(client_as_desk_admin: Client, helpdesk: Helpdesk):
@@ -322,7 +322,12 @@ def test_a_desk_admin_adds_a_request_type_with_two_fields(
     fields = list(monitor.fields.order_by("position"))
     assert [(f.key, f.field_type, f.is_required, f.options) for f in fields] == [
         ("reason", "long_text", False, []),
-        ("size", "single_select", True, ["24 inch", "27 inch"]),
+        (
+            "size",
+            "single_select",
+            True,
+            [{"value": "24 inch", "label": "24 inch"}, {"value": "27 inch", "label": "27 inch"}],
+        ),
     ]
     assert fields[1].translated("label", "zh-hans") == "尺寸"
     assert fields[0].help_text == "Why do you need it?"
@@ -358,7 +363,7 @@ def _translation_of_an_unknown_attribute(data: dict[str, Any]) -> None:
     [
         (_select_without_options, "A select field needs at least one choice."),
         (_options_on_a_text_field, "Only select fields have choices"),
-        (_options_not_a_list_of_text, "JSON list of text"),
+        (_options_not_a_list_of_text, "Write the choices as a list."),
         (_duplicate_field_key, "Please correct the duplicate data for key"),
         (_duplicate_request_type_name, "already exists"),
         (_translation_of_an_unknown_attribute, "name cannot be translated here"),
@@ -415,9 +420,9 @@ def test_a_desk_admin_edits_a_field_of_a_form(client_as_desk_admin: Client, help
 
     assert response.status_code == 302, errors_of(response)
     assert RequestField.objects.get(request_type=helpdesk.laptop, key="model").options == [
-        "ThinkPad",
-        "MacBook",
-        "Framework",
+        {"value": "ThinkPad", "label": "ThinkPad"},
+        {"value": "MacBook", "label": "MacBook"},
+        {"value": "Framework", "label": "Framework"},
     ]
 
 
@@ -501,3 +506,114 @@ def test_customers_and_agents_cannot_open_the_desk_screens(helpdesk: Helpdesk, w
     )
     assert response.status_code == 302
     assert not ShortLink.objects.exists()
+
+
+def _field_row(data: dict[str, Any], key: str) -> str:
+    return next(
+        name.removesuffix("-key")
+        for name, value in data.items()
+        if name.startswith("fields-") and name.endswith("-key") and value == key
+    )
+
+
+def test_a_desk_admin_labels_and_translates_the_options(
+    client_as_desk_admin: Client, helpdesk: Helpdesk
+):
+    url = reverse("admin:desks_requesttype_change", args=[helpdesk.laptop.pk])
+    data = form_data(client_as_desk_admin.get(url))
+    row = _field_row(data, "model")
+    data[f"{row}-options"] = (
+        '[{"value": "ThinkPad", "label": "ThinkPad X1"}, {"value": "MacBook", "label": "MacBook"}]'
+    )
+    data[f"{row}-translations"] = '{"zh-hans": {"label": "型号", "options": {"MacBook": "苹果"}}}'
+
+    response = client_as_desk_admin.post(url, data)
+
+    assert response.status_code == 302, errors_of(response)
+    model = RequestField.objects.get(request_type=helpdesk.laptop, key="model")
+    assert model.option_choices("en") == [("ThinkPad", "ThinkPad X1"), ("MacBook", "MacBook")]
+    assert model.option_choices("zh-hans") == [("ThinkPad", "ThinkPad X1"), ("MacBook", "苹果")]
+
+
+@pytest.mark.parametrize(
+    ("options", "translations", "message"),
+    [
+        ('["ThinkPad", "MacBook"]', '{"zh-hans": {"options": {"Dell": "戴尔"}}}', "Dell"),
+        ('["ThinkPad", "MacBook"]', '{"zh-hans": {"options": "苹果"}}', "object of texts"),
+        ('[{"value": "a", "label": 3}]', "{}", "both text"),
+        ('[{"value": "a"}, {"value": "a", "label": "A"}]', "{}", "only once"),
+    ],
+)
+def test_bad_options_or_their_translations_are_refused(
+    client_as_desk_admin: Client, helpdesk: Helpdesk, options: str, translations: str, message: str
+):
+    url = reverse("admin:desks_requesttype_change", args=[helpdesk.laptop.pk])
+    data = form_data(client_as_desk_admin.get(url))
+    row = _field_row(data, "model")
+    data[f"{row}-options"] = options
+    data[f"{row}-translations"] = translations
+    before = RequestField.objects.get(request_type=helpdesk.laptop, key="model")
+
+    response = client_as_desk_admin.post(url, data)
+
+    assert response.status_code == 200
+    assert message in errors_of(response)
+    after = RequestField.objects.get(request_type=helpdesk.laptop, key="model")
+    assert (after.options, after.translations) == (before.options, before.translations)
+
+
+def test_a_desk_admin_bounds_a_number_field(client_as_desk_admin: Client, helpdesk: Helpdesk):
+    url = reverse("admin:desks_requesttype_change", args=[helpdesk.laptop.pk])
+    data = form_data(client_as_desk_admin.get(url))
+    row = _field_row(data, "quantity")
+    data.update({f"{row}-number_min": "1", f"{row}-number_max": "50", f"{row}-number_step": "1"})
+
+    response = client_as_desk_admin.post(url, data)
+
+    assert response.status_code == 302, errors_of(response)
+    quantity = RequestField.objects.get(request_type=helpdesk.laptop, key="quantity")
+    assert (quantity.number_min, quantity.number_max, quantity.number_step) == (1, 50, 1)
+
+
+@pytest.mark.parametrize(
+    ("key", "bounds", "message"),
+    [
+        ("quantity", {"number_min": "10", "number_max": "5"}, "The maximum is below the minimum."),
+        ("quantity", {"number_step": "0"}, "The step must be more than 0."),
+        ("asset_tag", {"number_min": "1"}, "Only number fields have bounds and a step."),
+    ],
+)
+def test_bad_number_bounds_are_refused(
+    client_as_desk_admin: Client, helpdesk: Helpdesk, key: str, bounds: dict[str, str], message: str
+):
+    url = reverse("admin:desks_requesttype_change", args=[helpdesk.laptop.pk])
+    data = form_data(client_as_desk_admin.get(url))
+    row = _field_row(data, key)
+    data.update({f"{row}-{name}": value for name, value in bounds.items()})
+
+    response = client_as_desk_admin.post(url, data)
+
+    assert response.status_code == 200
+    assert message in errors_of(response)
+    field = RequestField.objects.get(request_type=helpdesk.laptop, key=key)
+    assert (field.number_min, field.number_max, field.number_step) == (None, None, None)
+
+
+def test_a_desk_admin_names_a_status_for_customers(
+    client_as_desk_admin: Client, helpdesk: Helpdesk
+):
+    url = reverse("admin:desks_desk_change", args=[helpdesk.it.pk])
+    data = form_data(client_as_desk_admin.get(url))
+    prefix = status_prefix(data, "in_progress")
+    data[f"{prefix}-customer_name"] = "We are on it"
+    data[f"{prefix}-translations"] = (
+        '{"zh-hans": {"name": "处理中", "customer_name": "我们正在处理"}}'
+    )
+
+    response = client_as_desk_admin.post(url, data)
+
+    assert response.status_code == 302, errors_of(response)
+    status = Status.objects.get(desk=helpdesk.it, key="in_progress")
+    assert status.customer_facing_name("en") == "We are on it"
+    assert status.customer_facing_name("zh-hans") == "我们正在处理"
+    assert status.translated("name", "en") == "In progress"

@@ -93,10 +93,26 @@ def test_a_user_field_accepts_the_id_of_an_active_user(helpdesk: Helpdesk, form)
         ("extras", 3, "Choose from the listed options."),
         ("urgent", "yes please", "Enter true or false."),
         ("urgent", 2, "Enter true or false."),
-        ("manager", "nobody@example.com", "No active user has that e-mail address."),
-        ("manager", "Bob", "No active user has that e-mail address."),
-        ("manager", 0, "No active user has that e-mail address."),
-        ("manager", [1], "No active user has that e-mail address."),
+        (
+            "manager",
+            "nobody@example.com",
+            "Choose a person you may name here: start typing their name or e-mail address.",
+        ),
+        (
+            "manager",
+            "Bob",
+            "Choose a person you may name here: start typing their name or e-mail address.",
+        ),
+        (
+            "manager",
+            0,
+            "Choose a person you may name here: start typing their name or e-mail address.",
+        ),
+        (
+            "manager",
+            [1],
+            "Choose a person you may name here: start typing their name or e-mail address.",
+        ),
         ("quote", "attachment.pdf", "Upload a file and give its attachment id."),
         ("quote", [1, "2"], "Upload a file and give its attachment id."),
         ("quote", [0], "Upload a file and give its attachment id."),
@@ -111,7 +127,9 @@ def test_a_deactivated_user_is_no_value_for_a_user_field(form):
     make_user(email="gone@acme.example", is_active=False)
 
     assert _errors(form, {"location": "Shanghai", "manager": "gone@acme.example"}) == {
-        "fields.manager": ["No active user has that e-mail address."]
+        "fields.manager": [
+            "Choose a person you may name here: start typing their name or e-mail address."
+        ]
     }
 
 

@@ -99,7 +99,10 @@ def test_every_bad_field_is_reported_at_once(helpdesk, signed_in):
     assert response.status_code == 400
     assert 'id="id_summary_error"><p>Enter a summary.</p>' in page
     assert 'id="id_f_quantity_error"><p>Enter a number.</p>' in page
-    assert 'id="id_f_manager_error"><p>No active user has that e-mail address.</p>' in page
+    assert (
+        'id="id_f_manager_error"><p>Choose a person you may name here: start typing their name '
+        "or e-mail address.</p>" in page
+    )
     assert 'id="id_f_location_error"><p>This field is required.</p>' in page
     assert Ticket.objects.count() == 0
 

@@ -30,7 +30,8 @@ def test_the_reporter_sees_the_details_of_the_request(helpdesk, signed_in):
     page = response.content.decode()
     assert response.status_code == 200
     assert "Printer on the 3rd floor is jammed" in page
-    assert '<span class="badge badge-new" id="request-status">Open</span>' in page
+    # the customer's words for the status, not the agents' ("Open")
+    assert '<span class="badge badge-new" id="request-status">Received</span>' in page
     assert "IT help" in page and "Password reset" in page
     assert "<dd>Alice</dd>" in page and "<dd>Li</dd>" in page
     assert "<strong>jams</strong>" in page

@@ -568,3 +568,33 @@ def test_a_goals_priority_is_offered_with_the_tickets_translated_names():
         ("medium", "中"),
         ("low", "低"),
     ]
+
+
+def test_a_desk_admin_translates_a_calendars_name(
+    as_desk_admin: Client, helpdesk: Helpdesk, shanghai_office: Calendar
+):
+    url = reverse("admin:sla_calendar_change", args=[shanghai_office.pk])
+    data = form_data(as_desk_admin.get(url))
+    data["translations"] = '{"zh-hans": {"name": "上海办公时间"}}'
+
+    response = as_desk_admin.post(url, data)
+
+    assert response.status_code == 302, errors_of(response)
+    shanghai_office.refresh_from_db()
+    assert shanghai_office.translated("name", "zh-hans") == "上海办公时间"
+    assert shanghai_office.translated("name", "en") == "Shanghai office"
+
+
+def test_a_bad_translation_of_a_calendar_is_refused(
+    as_desk_admin: Client, helpdesk: Helpdesk, shanghai_office: Calendar
+):
+    url = reverse("admin:sla_calendar_change", args=[shanghai_office.pk])
+    data = form_data(as_desk_admin.get(url))
+    data["translations"] = '{"zh-hans": {"hours": "九点"}}'
+
+    response = as_desk_admin.post(url, data)
+
+    assert response.status_code == 200
+    assert "hours cannot be translated here" in errors_of(response)
+    shanghai_office.refresh_from_db()
+    assert shanghai_office.translations == {}

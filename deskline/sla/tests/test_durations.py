@@ -3,7 +3,7 @@
 import pytest
 from django.utils import translation
 
-from deskline.sla.durations import duration, target, wall_clock_duration
+from deskline.sla.durations import duration, target
 
 
 @pytest.mark.parametrize(
@@ -22,11 +22,6 @@ def test_a_business_duration_is_in_hours_and_minutes(seconds: int, text: str) ->
     assert duration(seconds) == text
 
 
-def test_a_wall_clock_span_counts_days_of_24_hours() -> None:
-    assert wall_clock_duration(3 * 86400 + 2 * 3600 + 59) == "3d 2h"
-    assert wall_clock_duration(-(5 * 3600 + 20 * 60)) == "5h 20m"
-
-
 def test_a_target_leaves_out_what_is_zero() -> None:
     assert [target(s) for s in (4 * 3600, 5400, 45 * 60)] == ["4h", "1h 30m", "45m"]
 
@@ -34,5 +29,4 @@ def test_a_target_leaves_out_what_is_zero() -> None:
 def test_durations_speak_chinese() -> None:
     with translation.override("zh-hans"):
         assert duration(2 * 3600 + 5 * 60) == "2小时05分"
-        assert wall_clock_duration(3 * 86400 + 2 * 3600) == "3天2小时"
         assert target(45 * 60) == "45分钟"

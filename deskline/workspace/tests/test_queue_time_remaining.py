@@ -9,6 +9,8 @@ import re
 import pytest
 import time_machine
 
+from deskline.sla.models import Calendar
+from deskline.testing.factories import ApiClient
 from deskline.testing.markup import first_match
 from deskline.testing.scenario import Helpdesk
 from deskline.testing.sla import make_calendar, make_first_response_metric, make_resolution_metric
@@ -112,24 +114,75 @@ def cells(html: str) -> dict[str, tuple[str, str]]:
 
 
 def test_the_time_remaining_column_colours_breached_and_warning_tickets(helpdesk, tickets):
-    # Monday 10:45: Thursday's and Friday's deadlines have passed; Monday's is 15 minutes
-    # (of business time, and of wall-clock time) away, within its 30-minute warning
+    # Monday 10:45: Thursday's and Friday's first responses are overdue; Monday's is 15 minutes
+    # of business time away, within its 30-minute warning
     with time_machine.travel(shanghai(9, 10, 45), tick=False):
         html = signed_in(helpdesk.li).get("/agent/queues/desk-it/").content.decode()
 
     shown = cells(html)
-    assert shown[tickets["thursday"].key] == ("sla-due sla-breached", "breached 3d 20h ago")
-    assert shown[tickets["friday"].key] == ("sla-due sla-breached", "breached 2d 20h ago")
-    assert shown[tickets["monday"].key] == ("sla-due sla-warning", "due in 15m")
+    # Thursday 10:00 to Monday 10:45 is 8 h + 9 h + 1 h 45 of working time: 14 h 45 past 4 h
+    assert shown[tickets["thursday"].key] == (
+        "sla-due sla-breached",
+        "14h 45m overdue · Shanghai office",
+    )
+    assert shown[tickets["friday"].key] == (
+        "sla-due sla-breached",
+        "5h 45m overdue · Shanghai office",
+    )
+    assert shown[tickets["monday"].key] == ("sla-due sla-warning", "15m left · Shanghai office")
     assert shown[tickets["waiting"].key] == ("sla-due", "")
 
 
-def test_a_deadline_far_away_is_neither_amber_nor_red(helpdesk, tickets):
+def test_a_deadline_far_away_counts_business_time_not_the_weekend(helpdesk, tickets):
     with time_machine.travel(shanghai(6, 17), tick=False):
         html = signed_in(helpdesk.li).get("/agent/queues/desk-it/").content.decode()
 
-    # Friday 17:00: Monday 11:00 is 2 days and 18 hours away by the clock
-    assert cells(html)[tickets["monday"].key] == ("sla-due", "due in 2d 18h")
+    # Friday 17:00: raised at 16:00, one working hour of four spent; Monday 11:00 is 2 days and
+    # 18 hours away by the clock, but 3 hours of working time
+    assert cells(html)[tickets["monday"].key] == ("sla-due", "3h 00m left · Shanghai office")
+
+
+def test_the_queue_the_ticket_panel_and_the_api_count_the_same_time_remaining(helpdesk, tickets):
+    # Monday 9:30: the ticket raised on Friday at 16:00 has 2 h 30 of its 4 h first response
+    # spent; by the clock its deadline (11:00) is 1 h 30 away, and the weekend does not count
+    ticket = tickets["monday"]
+    with time_machine.travel(shanghai(9, 9, 30), tick=False):
+        client = signed_in(helpdesk.li)
+        queue = cells(client.get("/agent/queues/desk-it/").content.decode())[ticket.key]
+        panel = client.get(f"/agent/tickets/{ticket.key}/sla/").content.decode()
+        api = ApiClient(helpdesk.li).get(f"/tickets/{ticket.key}/sla").json()
+
+    assert queue == ("sla-due", "1h 30m left · Shanghai office")
+    first_response = next(m for m in api["metrics"] if m["name"] == "Time to first response")
+    assert first_response["cycles"][0]["remaining_seconds"] == 90 * 60
+    assert "1h 30m left" in re.sub(r"\s+", " ", panel)
+    assert "· Shanghai office" in panel
+
+
+def test_the_calendar_is_named_in_the_readers_language(helpdesk, tickets):
+    calendar = Calendar.objects.get(name="Shanghai office")
+    calendar.translations = {"zh-hans": {"name": "上海办公时间"}}
+    calendar.save()
+
+    with time_machine.travel(shanghai(6, 17), tick=False):
+        html = (
+            signed_in(helpdesk.li)
+            .get("/agent/queues/desk-it/", headers={"accept-language": "zh-hans"})
+            .content.decode()
+        )
+
+    assert cells(html)[tickets["monday"].key] == ("sla-due", "剩余 3小时00分 · 上海办公时间")
+    with time_machine.travel(shanghai(6, 17), tick=False):
+        panel = (
+            signed_in(helpdesk.li)
+            .get(
+                f"/agent/tickets/{tickets['monday'].key}/sla/",
+                headers={"accept-language": "zh-hans"},
+            )
+            .content.decode()
+        )
+    assert "· 上海办公时间" in panel
+    assert "Shanghai office" not in panel
 
 
 def test_a_ticket_paused_after_it_breached_stays_red(helpdesk, tickets):
