@@ -3,19 +3,34 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
 
 from deskline.accounts.models import User
 from deskline.desks.models import Desk, RequestField, RequestType, Status
+from deskline.tickets.labels import LABEL_MAX, LABELS_MAX, clean_labels
 from deskline.tickets.models import Attachment, Comment, Ticket, TicketEvent
 from deskline.tickets.rows import PersonRef, TicketRow, ticket_row_of
 
 
 class Strict(Schema):
     model_config = ConfigDict(extra="forbid")
+
+
+# The limits of a ticket's labels, as the OpenAPI document states them. The values themselves
+# are checked by `clean_labels` before pydantic looks at them, so that a long list or label is
+# refused with the same code, message and fields as through any other path.
+Labels = Annotated[list[Annotated[str, Field(max_length=LABEL_MAX)]], Field(max_length=LABELS_MAX)]
+
+
+def _labels_checked(value: Any) -> Any:
+    """Labels as `clean_labels` leaves them (raising its error); anything but a list of text is
+    left to pydantic, which names what is wrong with it."""
+    if isinstance(value, list) and all(isinstance(label, str) for label in value):
+        return clean_labels(value)
+    return value
 
 
 class ErrorOut(Schema):
@@ -90,7 +105,12 @@ class TicketCreateIn(Strict):
     reporter_email: str | None = None
     priority: str | None = None
     fields: dict[str, Any] | None = None
-    labels: list[str] = []
+    labels: Labels = []
+
+    @field_validator("labels", mode="before")
+    @classmethod
+    def labels_within_limits(cls, value: Any) -> Any:
+        return _labels_checked(value)
 
 
 class TicketPatchIn(Strict):
@@ -99,9 +119,14 @@ class TicketPatchIn(Strict):
     assignee: str | None = None
     team: str | None = None
     fields: dict[str, Any] | None = None
-    labels: list[str] | None = None
+    labels: Labels | None = None
     is_shared_with_organization: bool | None = None
     version: int | None = None
+
+    @field_validator("labels", mode="before")
+    @classmethod
+    def labels_within_limits(cls, value: Any) -> Any:
+        return _labels_checked(value)
 
 
 class CommentIn(Strict):

@@ -117,7 +117,13 @@ def ticket_create(
     cleaned_summary = clean_summary(summary)
     cleaned_description = clean_text(description, "description", DESCRIPTION_MAX)
     cleaned_priority = clean_priority(priority or Priority.MEDIUM)
-    cleaned_labels = clean_labels(list(labels))
+    if labels and not is_agent_of(actor, desk_ticket_stub(desk)):
+        # Labels are the agents' way to sort their work: a customer's would be refused on an
+        # update, so they are refused here too rather than dropped without a word.
+        raise PermissionDenied(
+            _("Only agents of this desk can set labels."), code="labels_not_allowed"
+        )
+    cleaned_labels = clean_labels(list(labels) if isinstance(labels, list | tuple) else labels)
     if channel not in Channel.values:
         raise field_error("channel", _("Unknown channel."), "invalid_channel")
     request_fields = list(request_type.fields.all())
