@@ -181,6 +181,7 @@ def add_comment(request: HttpRequest, key: str) -> HttpResponse:
     ticket = access_ticket(user, key, write=True)
     form = CommentForm(request.POST, request.FILES)
     added = False
+    status_before = ticket.status_id
     if form.is_valid():
         try:
             # No file is kept when the comment is refused.
@@ -206,6 +207,8 @@ def add_comment(request: HttpRequest, key: str) -> HttpResponse:
     if is_htmx(request):
         context = _conversation_context(request, user, ticket, CommentForm() if added else form)
         context["notice"] = _("Your comment was added.") if added else ""
+        # A reply to a request waiting for the customer moves it back to work: say so too.
+        context["status_changed"] = ticket.status_id != status_before
         return render(request, "portal/_conversation.html", context)
     if added:
         messages.success(request, _("Your comment was added."))

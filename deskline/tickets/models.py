@@ -271,6 +271,7 @@ class TicketEvent(models.Model):
 class NotificationKind(models.TextChoices):
     SLA_WARNING = "sla_warning", _("SLA warning")
     SLA_BREACHED = "sla_breached", _("SLA breached")
+    CUSTOMER_REPLIED = "customer_replied", _("Customer replied")
 
 
 class Notification(models.Model):

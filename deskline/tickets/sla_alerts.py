@@ -35,6 +35,7 @@ from deskline.tickets.models import (
     Ticket,
     TicketEvent,
 )
+from deskline.tickets.notifications import recipients_of
 
 logger = logging.getLogger(__name__)
 BATCH = 500
@@ -122,18 +123,6 @@ def _announce(cycle_id: int, at: datetime.datetime) -> tuple[bool, bool]:
         for kind in announcements:
             _record(ticket, cycle, kind, at)
     return warned, breached
-
-
-def recipients_of(ticket: Ticket) -> list[User]:
-    """Who hears about the ticket's SLA: its assignee, else its team, else its desk's teams."""
-    if ticket.assignee is not None and ticket.assignee.is_active:
-        return [ticket.assignee]
-    members = User.objects.filter(is_active=True)
-    if ticket.team_id is not None:
-        members = members.filter(teams=ticket.team_id)
-    else:
-        members = members.filter(teams__desks=ticket.desk_id)
-    return list(members.distinct().order_by("id"))
 
 
 def _record(ticket: Ticket, cycle: Cycle, kind: str, at: datetime.datetime) -> None:
