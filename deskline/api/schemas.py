@@ -114,6 +114,9 @@ class TicketCreateIn(Strict):
 
 
 class TicketPatchIn(Strict):
+    # Moving the ticket to another desk: both together, and nothing else in the same request.
+    desk: str | None = Field(default=None, min_length=1, max_length=20)
+    request_type: int | str | None = None
     summary: str | None = None
     priority: str | None = None
     assignee: str | None = None

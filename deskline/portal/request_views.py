@@ -155,6 +155,8 @@ def _detail(
             ),
             "resolve_to": resolve_to,
             "reopen_to": reopen_to,
+            # A request moved to another desk: its old keys (from e-mails, bookmarks) lead here.
+            "former_keys": selectors.former_keys(ticket),
             "expectations": request_expectations(ticket, now()),
         }
     )

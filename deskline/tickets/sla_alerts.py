@@ -97,12 +97,11 @@ def _announce(cycle_id: int, at: datetime.datetime) -> tuple[bool, bool]:
         ticket_id = Cycle.objects.filter(pk=cycle_id).values_list("ticket_id", flat=True).first()
         if ticket_id is None:
             return False, False
-        # Lock the ticket as its actions do, so no change of it interleaves with this one.
-        ticket = (
-            Ticket.objects.select_for_update(of=("self",))
-            .select_related("desk", "assignee", "team")
-            .get(pk=ticket_id)
-        )
+        # Lock the ticket as its actions do, so no change of it interleaves with this one: the
+        # row alone (a join would be checked again against a row that a move to another desk
+        # changed meanwhile, and find nothing; `actions.checks.lock_ticket`), then read it.
+        list(Ticket.objects.select_for_update().filter(pk=ticket_id).values_list("pk", flat=True))
+        ticket = Ticket.objects.select_related("desk", "assignee", "team").get(pk=ticket_id)
         warned = _claim_warning(cycle_id, at)
         breached = _claim_breach(cycle_id, at)
         cycle = Cycle.objects.select_related("metric").get(pk=cycle_id)

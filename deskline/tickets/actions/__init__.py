@@ -8,6 +8,7 @@ person or a system actor (`accounts.actors`); every event records it.
 - `changes`: `ticket_update`, `ticket_transition`, `ticket_bulk_change`.
 - `comments`: `ticket_comment`.
 - `files`: `attachment_upload`.
+- `move`: `ticket_move`, to another desk.
 - `notifications`: `notifications_mark_all_read`.
 - `checks`: what they all check before writing, and how an event is recorded.
 """
@@ -25,6 +26,7 @@ from deskline.tickets.actions.checks import COMMENT_MAX, DESCRIPTION_MAX, SUMMAR
 from deskline.tickets.actions.comments import ticket_comment
 from deskline.tickets.actions.create import desk_ticket_stub, ticket_create
 from deskline.tickets.actions.files import attachment_upload
+from deskline.tickets.actions.move import ticket_move
 from deskline.tickets.actions.notifications import notifications_mark_all_read
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "ticket_bulk_change",
     "ticket_comment",
     "ticket_create",
+    "ticket_move",
     "ticket_transition",
     "ticket_update",
 ]

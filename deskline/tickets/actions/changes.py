@@ -31,6 +31,7 @@ from deskline.tickets.actions.checks import (
     clean_priority,
     clean_summary,
     field_error,
+    lock_ticket,
     new_event,
     team_for_desk,
     unclaimed_attachments,
@@ -109,11 +110,7 @@ def ticket_update(
         new["labels"] = clean_labels(changes["labels"])
 
     with transaction.atomic():
-        locked = (
-            Ticket.objects.select_for_update(of=("self",))
-            .select_related("status")
-            .get(pk=ticket.pk)
-        )
+        locked = lock_ticket(ticket.pk)
         check_version(locked, expected_version)
         at = now()
         events: list[TicketEvent] = []
@@ -180,7 +177,7 @@ def ticket_transition(
     """
     target = _find_status(ticket.desk, status)
     with transaction.atomic():
-        locked = Ticket.objects.select_for_update().select_related("status").get(pk=ticket.pk)
+        locked = lock_ticket(ticket.pk)
         check_version(locked, expected_version)
         current = locked.status
         allowed = set(current.next_statuses.values_list("pk", flat=True))

@@ -24,6 +24,7 @@ from deskline.tickets.actions.checks import (
     claim_attachments,
     clean_text,
     field_error,
+    lock_ticket,
     new_event,
     unclaimed_attachments,
 )
@@ -68,11 +69,7 @@ def ticket_comment(
             # A public reply may stop a first-response metric (an agent's) or move the ticket
             # back to work (a customer's): lock the row like the other actions, so that neither
             # the worker nor another change interleaves with it.
-            locked = (
-                Ticket.objects.select_for_update(of=("self",))
-                .select_related("status", "assignee")
-                .get(pk=ticket.pk)
-            )
+            locked = lock_ticket(ticket.pk)
         comment = Comment.objects.create(
             ticket=ticket,
             author=actor,

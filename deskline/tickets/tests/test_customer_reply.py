@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import threading
 
 import pytest
 import time_machine
+from django.db import connection
 
 from deskline.accounts.models import Role
 from deskline.core.errors import PermissionDenied, ValidationFailed
@@ -13,10 +15,10 @@ from deskline.desks.models import Status
 from deskline.sla.models import Cycle
 from deskline.testing.factories import make_team, make_ticket, make_user
 from deskline.testing.faults import event_writes_failing
-from deskline.testing.scenario import Helpdesk, row_counts, ticket_state
+from deskline.testing.scenario import Helpdesk, build_helpdesk, row_counts, ticket_state
 from deskline.testing.sla import make_calendar, make_resolution_metric
-from deskline.tickets.actions import ticket_comment, ticket_transition, ticket_update
-from deskline.tickets.models import Notification, Ticket, TicketEvent
+from deskline.tickets.actions import ticket_comment, ticket_move, ticket_transition, ticket_update
+from deskline.tickets.models import Comment, Notification, Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
@@ -269,3 +271,49 @@ def test_customers_still_cannot_move_a_ticket_to_work_themselves(helpdesk: Helpd
     assert refused.value.code == "transition_not_allowed_for_customer"
     assert row_counts() == before
     assert ticket_state(ticket) == state
+
+
+# --- Concurrency --------------------------------------------------------------------------
+
+THREADS = 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_replies_at_the_same_moment_all_land_and_move_it_back_once():
+    helpdesk = build_helpdesk()
+    mover = make_user(role=Role.AGENT, teams=[helpdesk.frontline, helpdesk.people])
+    ticket = waiting_ticket(helpdesk, is_shared_with_organization=True)
+    colleagues = [make_user(organization=helpdesk.acme) for _ in range(THREADS - 1)]
+    start = threading.Barrier(THREADS)
+    errors: list[BaseException] = []
+
+    def work(index: int) -> None:
+        try:
+            start.wait(timeout=30)
+            fresh = Ticket.objects.get(pk=ticket.pk)
+            if index == 0:  # and someone moves it to HR meanwhile
+                ticket_move(
+                    actor=mover, ticket=fresh, desk=helpdesk.hr, request_type=helpdesk.onboarding
+                )
+            else:
+                ticket_comment(actor=colleagues[index - 1], ticket=fresh, body=f"Me too {index}")
+        except BaseException as error:  # collected and asserted on in the main thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    # A reply waiting for the lock still finds the ticket after another reply (or the move)
+    # changed its status: the lock reads the row alone, not joined to its old status.
+    assert errors == [], [repr(error)[:300] for error in errors]
+    assert Comment.objects.filter(ticket=ticket, author__in=colleagues).count() == THREADS - 1
+    reopened = TicketEvent.objects.filter(
+        ticket=ticket, kind="transitioned", new_value="in_progress"
+    )
+    assert reopened.count() <= 1
+    assert TicketEvent.objects.filter(ticket=ticket, kind="moved").count() == 1
