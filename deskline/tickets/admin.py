@@ -20,7 +20,8 @@ from deskline.tickets.models import Label, Ticket
 class TicketAdmin(DeskAdminAccess, admin.ModelAdmin[Ticket]):
     list_display = ("key", "summary", "status", "priority", "assignee", "created_at")
     list_filter = ("desk", "status_category", "priority")
-    search_fields = ("key",)
+    # A key it had before it moved to another desk finds it too.
+    search_fields = ("key", "key_aliases__key")
     list_select_related = ("status", "assignee")
     show_full_result_count = False
 

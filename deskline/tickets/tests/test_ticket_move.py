@@ -489,9 +489,8 @@ def test_of_two_moves_of_one_ticket_exactly_one_wins(two_desks):
     ticket = make_ticket(desk=it, reporter=make_user(), request_type=it_type)
 
     def work(index: int) -> str:
-        return ticket_move(
-            actor=mover, ticket=Ticket.objects.get(pk=ticket.pk), desk=hr, request_type=hr_type
-        ).key
+        # Each read the ticket on IT (as a page opened before the first move would have it).
+        return ticket_move(actor=mover, ticket=ticket, desk=hr, request_type=hr_type).key
 
     results, errors = _together(work)
 
@@ -503,3 +502,16 @@ def test_of_two_moves_of_one_ticket_exactly_one_wins(two_desks):
     assert Desk.objects.get(pk=hr.pk).last_ticket_number == 1
     assert list(TicketKeyAlias.objects.values_list("key", flat=True)) == [ticket.key]
     assert TicketEvent.objects.filter(kind="moved").count() == 1
+
+
+def test_the_admins_ticket_search_finds_it_by_its_old_key(helpdesk: Helpdesk, mover):
+    from django.test import Client
+
+    ticket = laptop_ticket(helpdesk)
+    ticket_move(actor=mover, ticket=ticket, desk=helpdesk.hr, request_type=helpdesk.onboarding)
+    client = Client()
+    client.force_login(helpdesk.admin)
+
+    response = client.get("/admin/tickets/ticket/", {"q": "IT-1"})
+
+    assert [t.key for t in response.context["cl"].result_list] == ["HR-1"]
