@@ -51,7 +51,7 @@ def ticket_comment(
     desk) to a ticket waiting for them moves it back to work, to the desk's customer-reply
     status (`Desk.reopen_on_customer_reply`), as a transition by the customer that the workflow
     would not otherwise let them make; and on any open ticket it notifies the assignee (or the
-    team). `ticket` is brought up to date with the status, version and deadline it now has.
+    team). When the reply moved it, `ticket` is given the status, version and deadline it has now.
     """
     agent = is_agent_of(actor, ticket)
     if not is_public and not agent:
