@@ -8,16 +8,18 @@ from typing import Annotated, Any
 
 from django.urls import reverse
 from ninja import Schema
-from pydantic import ConfigDict, Field, GetJsonSchemaHandler
+from pydantic import ConfigDict, Field, GetJsonSchemaHandler, field_validator
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
 from deskline.accounts.actions import EMAIL_MAX
 from deskline.accounts.models import Team, User
 from deskline.core.links import absolute_url
+from deskline.core.text import check_storable_text
 from deskline.desks.fields import ATTACHMENTS_MAX, ROW_ID_MAX
 from deskline.desks.models import Desk, RequestField, RequestType, Status
 from deskline.tickets.actions import COMMENT_MAX, DESCRIPTION_MAX, SUMMARY_MAX
+from deskline.tickets.labels import LABEL_MAX, LABELS_MAX, clean_labels
 from deskline.tickets.models import Attachment, Comment, Priority, Ticket, TicketEvent
 from deskline.tickets.rows import PersonRef, TicketRow, ticket_row_of
 from deskline.tickets.selectors import MAX_PAGE
@@ -54,6 +56,20 @@ TeamName = Annotated[str, Documented(maxLength=Team._meta.get_field("name").max_
 PriorityName = Annotated[str, Documented(enum=list(Priority.values))]
 # A page of a list: selectors.check_page_limit refuses any other with invalid_filter.
 PageLimit = Annotated[int, Documented(minimum=1, maximum=MAX_PAGE)]
+
+# The limits of a ticket's labels, as the OpenAPI document states them. The values themselves
+# are checked by `clean_labels` before pydantic looks at them, so that a long list or label is
+# refused with the same code, message and fields as through any other path.
+Labels = Annotated[list[Annotated[str, Field(max_length=LABEL_MAX)]], Field(max_length=LABELS_MAX)]
+
+
+def _labels_checked(value: Any) -> Any:
+    """Labels as `clean_labels` leaves them (raising its error); anything but a list of text is
+    left to pydantic, which names what is wrong with it."""
+    if isinstance(value, list) and all(isinstance(label, str) for label in value):
+        check_storable_text(value, "labels")
+        return clean_labels(value)
+    return value
 
 
 class ErrorOut(Schema):
@@ -140,18 +156,31 @@ class TicketCreateIn(Strict):
     reporter_email: Email | None = None
     priority: PriorityName | None = None
     fields: dict[str, Any] | None = None
-    labels: list[str] = []
+    labels: Labels = []
+
+    @field_validator("labels", mode="before")
+    @classmethod
+    def labels_within_limits(cls, value: Any) -> Any:
+        return _labels_checked(value)
 
 
 class TicketPatchIn(Strict):
+    # Moving the ticket to another desk: both together, and nothing else in the same request.
+    desk: str | None = Field(default=None, min_length=1, max_length=20)
+    request_type: int | str | None = None
     summary: Summary | None = None
     priority: PriorityName | None = None
     assignee: Email | None = Field(default=None, description="An agent's e-mail, or null.")
     team: TeamName | None = Field(default=None, description="A team's name, or null.")
     fields: dict[str, Any] | None = None
-    labels: list[str] | None = None
+    labels: Labels | None = None
     is_shared_with_organization: bool | None = None
     version: int | None = None
+
+    @field_validator("labels", mode="before")
+    @classmethod
+    def labels_within_limits(cls, value: Any) -> Any:
+        return _labels_checked(value)
 
 
 class CommentIn(Strict):

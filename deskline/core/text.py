@@ -11,6 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
+from deskline.core.errors import ValidationFailed
+
 
 def is_storable_text(text: str) -> bool:
     """Whether both databases can store `text`: no NUL character and no lone surrogate."""
@@ -51,3 +55,16 @@ def unstorable_text_at(value: Any, where: str = "") -> str | None:
         elif isinstance(item, list | tuple | set | frozenset):
             pending.extend((inner, place, None) for inner in reversed(list(item)))
     return None
+
+
+def check_storable_text(value: Any, where: str = "") -> None:
+    """Refuse `value` when text a database cannot store hides in it: ValidationFailed
+    (`invalid_input`) on the place `unstorable_text_at` names. The one guard of every door:
+    the API's bodies, queries and paths, the workspace's forms, the setup actions' JSON."""
+    place = unstorable_text_at(value, where)
+    if place is not None:
+        raise ValidationFailed(
+            _("Some values are not valid."),
+            code="invalid_input",
+            fields={place or "body": [_("This value is not valid.")]},
+        )

@@ -40,7 +40,14 @@ from deskline.tickets.actions import (
     ticket_transition,
     ticket_update,
 )
-from deskline.tickets.models import Comment, EventKind, Ticket, TicketEvent
+from deskline.tickets.models import (
+    Comment,
+    EventKind,
+    Notification,
+    NotificationKind,
+    Ticket,
+    TicketEvent,
+)
 from deskline.tickets.service_levels import sla_rebuild
 
 SEED = 20260315
@@ -295,9 +302,11 @@ class _Loader:
         rows = events.order_by("ticket_id", "id").values_list("ticket_id", "id", "kind")
         for ticket_id, ticket_events in itertools.groupby(rows, key=lambda row: row[0]):
             plan = self.replayed[ticket_id]
-            moments = [(EventKind.CREATED, plan.created_at)] + [
-                (STEP_EVENT_KINDS[step.action], plan.step_time(step)) for step in plan.steps
-            ]
+            moments = [(EventKind.CREATED, plan.created_at)]
+            for step in plan.steps:
+                moments.append((STEP_EVENT_KINDS[step.action], plan.step_time(step)))
+                if step.reopens:  # the reply's own transition, at the same moment
+                    moments.append((EventKind.TRANSITIONED, plan.step_time(step)))
             index, previous_kind = -1, ""
             for _ticket_id, event_id, kind in ticket_events:
                 if not (kind == EventKind.CHANGED and previous_kind == EventKind.CHANGED):
@@ -309,6 +318,25 @@ class _Loader:
         _set_by_id(TicketEvent, ["created_at"], event_moments)
         _set_by_id(Comment, ["created_at"], self.comment_moments.items())
         _set_by_id(Ticket, ["created_at", "updated_at", "resolved_at"], self.ticket_moments)
+        self._back_date_replies()
+
+    def _back_date_replies(self) -> None:
+        """Date the agents' notifications of customer replies at their replies, read when
+        something happened to the ticket after the reply (somebody took it up) and unread when
+        the reply is the last thing that happened."""
+        last_moment = {
+            ticket_id: last for ticket_id, _created, last, _resolved in self.ticket_moments
+        }
+        rows = []
+        for notification_id, ticket_id, data in Notification.objects.filter(
+            ticket_id__in=list(self.replayed), kind=NotificationKind.CUSTOMER_REPLIED
+        ).values_list("id", "ticket_id", "data"):
+            replied_at = self.comment_moments.get(data.get("comment_id"))
+            if replied_at is None:
+                continue
+            last = last_moment[ticket_id]
+            rows.append((notification_id, replied_at, last if last > replied_at else None))
+        _set_by_id(Notification, ["created_at", "read_at"], rows)
 
     def _rebuild_cycles(self) -> None:
         """Recompute every ticket's SLA cycles from its back-dated audit trail: the actions

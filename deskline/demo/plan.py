@@ -8,6 +8,7 @@ actions. The same seed gives the same tickets on every run; only the dates follo
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import random
 from collections.abc import Mapping, Sequence
@@ -72,6 +73,9 @@ class Step:
     body: str = ""
     is_public: bool = True
     status: str = ""
+    # A reporter's reply to a ticket waiting for them moves it back to work by itself (the
+    # desks' rule, `Desk.reopen_on_customer_reply`): the step then makes a transition too.
+    reopens: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,7 @@ class _History:
     reporter: Person
     steps: list[Step] = field(default_factory=list)
     clock: float = 0.0
+    status: str = "open"
 
     def later(self, low: float, high: float) -> float:
         self.clock += self.rng.uniform(low, high)
@@ -132,11 +137,22 @@ class _History:
         **names: str,
     ) -> None:
         body = self.say(author, lines, **names)
+        reopens = is_public and author == self.reporter and self.status == "waiting_for_customer"
+        if reopens:
+            self.status = "in_progress"
         self.steps.append(
-            Step(self.later(low, high), "comment", author.login, body=body, is_public=is_public)
+            Step(
+                self.later(low, high),
+                "comment",
+                author.login,
+                body=body,
+                is_public=is_public,
+                reopens=reopens,
+            )
         )
 
     def move(self, actor: Person, status: str, low: float, high: float) -> None:
+        self.status = status
         self.steps.append(Step(self.later(low, high), "transition", actor.login, status=status))
 
 
@@ -347,8 +363,9 @@ class Planner:
             history.move(agent, "waiting_for_customer", 1, 3)
             if outcome == "waiting_for_customer":
                 return agent
+            # The answer moves the ticket back to work; the agent picks it up a little later.
             history.comment(reporter, [answer], 30, 1440)
-            history.move(agent, "in_progress", 5, 120)
+            history.later(5, 120)
         if outcome == "in_progress" and rng.random() < 0.3:
             history.comment(reporter, says.CHASERS, 600, 2880)
         return agent
@@ -362,10 +379,7 @@ class Planner:
         if needed <= available:
             return tuple(steps)
         scale = available * 0.98 / needed
-        return tuple(
-            Step(s.minutes * scale, s.action, s.actor, s.changes, s.body, s.is_public, s.status)
-            for s in steps
-        )
+        return tuple(dataclasses.replace(s, minutes=s.minutes * scale) for s in steps)
 
     def _fields(
         self,

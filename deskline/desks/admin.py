@@ -38,10 +38,13 @@ from deskline.desks.models import (
     RequestType,
     ShortLink,
     Status,
+    StatusCategory,
     translated_value,
 )
 
 SELECT_FIELD_TYPES = frozenset({FieldType.SINGLE_SELECT, FieldType.MULTI_SELECT})
+# The statuses a customer's reply may move a waiting request to (as `desks.catalog` accepts).
+REOPEN_CATEGORIES = (StatusCategory.NEW, StatusCategory.IN_PROGRESS)
 
 
 # Statuses ---------------------------------------------------------------------------------
@@ -283,7 +286,21 @@ class DeskForm(TranslationsFormMixin):
 
     class Meta:
         model = Desk
-        fields = ("key", "name", "description", "teams", "is_active", "position", "translations")
+        fields = ("key", "name", "description", "teams", "is_active", "position",
+                  "reopen_on_customer_reply", "customer_reply_status", "translations")  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        chosen = self.fields.get("customer_reply_status")
+        if isinstance(chosen, forms.ModelChoiceField):
+            # Only this desk's statuses, and only those a request is worked on in.
+            chosen.queryset = (
+                Status.objects.filter(desk=self.instance, category__in=REOPEN_CATEGORIES).order_by(
+                    "position", "id"
+                )
+                if self.instance.pk
+                else Status.objects.none()
+            )
 
     # The teams of the desk admin filling the form in (None: a site admin), set by DeskAdmin.
     own_team_ids: frozenset[int] | None = None
@@ -304,6 +321,19 @@ class DeskForm(TranslationsFormMixin):
                 code="own_team_required",
             )
         return teams
+
+    def clean_customer_reply_status(self) -> Status | None:
+        # The field offers only this desk's statuses; a posted id of another desk's status, or
+        # of a waiting or done one, is refused by the choices. Say why in words all the same.
+        status = self.cleaned_data.get("customer_reply_status")
+        if status is not None and (
+            status.desk_id != self.instance.pk or status.category not in REOPEN_CATEGORIES
+        ):
+            raise forms.ValidationError(
+                gettext("Choose a status of this desk of category New or In progress."),
+                code="invalid_customer_reply_status",
+            )
+        return status
 
 
 def _default_workflow_description() -> str:
@@ -344,6 +374,19 @@ class DeskAdmin(DeskScopedAccess, admin.ModelAdmin[Desk]):
                     "description": _(
                         "Agents of these teams work on the desk's requests. Inactive desks are "
                         "hidden from the help center. Lower positions are listed first."
+                    ),
+                },
+            ),
+            (
+                _("Customer replies"),
+                {
+                    "fields": ("reopen_on_customer_reply",)
+                    if obj is None
+                    else ("reopen_on_customer_reply", "customer_reply_status"),
+                    "description": _(
+                        "A public reply by the customer to a request waiting for them can move "
+                        "it back to work, whatever the workflow allows customers; the assignee "
+                        "(or the team) is told in their notifications either way."
                     ),
                 },
             ),
@@ -407,8 +450,13 @@ class DeskAdmin(DeskScopedAccess, admin.ModelAdmin[Desk]):
         obj.created_at = desk.created_at
         obj._state.adding = False
         obj._state.db = desk._state.db
-        if not obj.is_active:
-            obj.save(update_fields=["is_active"])
+        changed = [
+            name
+            for name in ("is_active", "reopen_on_customer_reply")
+            if getattr(obj, name) != getattr(desk, name)
+        ]
+        if changed:
+            obj.save(update_fields=changed)
 
 
 # Short links ------------------------------------------------------------------------------

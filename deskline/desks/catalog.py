@@ -14,7 +14,10 @@ from django.db.models import Prefetch
 
 from deskline.accounts.models import Team
 from deskline.core.config import cached
-from deskline.desks.models import Desk, RequestField, RequestType, Status
+from deskline.desks.models import Desk, RequestField, RequestType, Status, StatusCategory
+
+# The categories a customer's reply may move a waiting request to: back into the agents' hands.
+_WORKED_ON = frozenset({StatusCategory.NEW, StatusCategory.IN_PROGRESS})
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,26 @@ class Catalog:
     def initial_status(self, desk_id: int) -> Status | None:
         status_id = self.initial_status_ids.get(desk_id)
         return self.statuses[status_id] if status_id is not None else None
+
+    def desk_statuses(self, desk_id: int) -> list[Status]:
+        """The desk's statuses in their order."""
+        return [status for status in self.statuses.values() if status.desk_id == desk_id]
+
+    def first_status_of_category(self, desk_id: int, category: str) -> Status | None:
+        """The desk's first status (in order) of `category`, or None when it has none."""
+        return next((s for s in self.desk_statuses(desk_id) if s.category == category), None)
+
+    def customer_reply_status(self, desk_id: int) -> Status | None:
+        """Where a customer's reply moves the desk's requests that wait for them: the status the
+        desk chose (while it is one of the desk's, of category new or in progress), else its
+        first status of category in progress; None when the desk does not move them."""
+        desk = self.desks.get(desk_id)
+        if desk is None or not desk.reopen_on_customer_reply:
+            return None
+        chosen = self.statuses.get(desk.customer_reply_status_id or 0)
+        if chosen is not None and chosen.desk_id == desk_id and chosen.category in _WORKED_ON:
+            return chosen
+        return self.first_status_of_category(desk_id, StatusCategory.IN_PROGRESS)
 
 
 def _build() -> Catalog:

@@ -67,6 +67,26 @@ class Desk(Translatable):
     position = models.PositiveIntegerField(_("position"), default=0)
     last_ticket_number = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # A customer's public reply to a request waiting for them moves it back into the agents'
+    # hands, to `customer_reply_status` (empty: the desk's first status of category in
+    # progress; see `desks.catalog.Catalog.customer_reply_status`).
+    reopen_on_customer_reply = models.BooleanField(
+        _("reopen on customer reply"),
+        default=True,
+        help_text=_(
+            "When the customer replies to a request that waits for them, move it back to the "
+            "status below, so that it is not left waiting with its SLA clock paused."
+        ),
+    )
+    customer_reply_status = models.ForeignKey(
+        "Status",
+        verbose_name=_("status after a customer reply"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Leave empty for the desk's first status of category In progress."),
+    )
 
     class Meta:
         ordering = ["position", "key"]

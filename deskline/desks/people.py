@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from deskline.accounts.models import User
+from deskline.core.text import is_storable_text
 from deskline.desks.models import Desk
 from deskline.desks.selectors import served_desk_ids
 
@@ -55,7 +56,7 @@ def find_person(value: Any, scope: PeopleScope | None = None) -> User | None:
     people = scope.people() if scope is not None else User.objects.filter(is_active=True)
     if isinstance(value, str) and "@" in value:
         email = value.strip().lower()
-        if len(email) > 254 or "\x00" in email:
+        if len(email) > 254 or not is_storable_text(email):
             return None
         return people.filter(email=email).first()
     if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63:

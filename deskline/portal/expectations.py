@@ -111,7 +111,9 @@ def request_expectations(ticket: Ticket, at: datetime.datetime) -> list[RequestE
     stopped one whether it was met. An overdue one says so plainly, without blame or numbers.
     """
     rows = []
-    for metric in ticket_sla(ticket_id=ticket.pk, at=at, customer_view=True):
+    for metric in ticket_sla(
+        ticket_id=ticket.pk, at=at, customer_view=True, desk_id=ticket.desk_id
+    ):
         cycle = metric.current
         if cycle is None:
             continue

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from deskline.accounts.models import User
+from deskline.core.text import is_storable_text
 from deskline.desks.people import QUERY_MAX_LENGTH, people_scope, suggest_people
 from deskline.portal.http import error_pages
 from deskline.tickets import help_center
@@ -24,7 +25,7 @@ def people_suggestions(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]  # login_required
     query = request.GET.get("q", "")
     desk_key = request.GET.get("desk", "")
-    if len(query) > QUERY_MAX_LENGTH or "\x00" in query:
+    if len(query) > QUERY_MAX_LENGTH or not is_storable_text(query):
         refused = {"people": [], "query": query, "error": _("Type fewer characters.")}
         return render(request, "portal/_people_suggestions.html", refused, status=400)
     desk = help_center.help_center_desk(user, desk_key)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from deskline.accounts.models import User
 from deskline.core.downloads import file_response
 from deskline.core.errors import Conflict, PermissionDenied, ValidationFailed
+from deskline.core.text import is_storable_text
 from deskline.core.time import now
 from deskline.desks.models import FieldType, RequestField, StatusCategory
 from deskline.desks.people import display_names
@@ -183,6 +184,8 @@ def _detail(
             "reopen_to": reopen_to,
             # The reporter decides whether their colleagues follow the request.
             "can_share": ticket.reporter_id == user.pk and ticket.organization_id is not None,
+            # A request moved to another desk: its old keys (from e-mails, bookmarks) lead here.
+            "former_keys": selectors.former_keys(ticket),
             "expectations": request_expectations(ticket, now()),
         }
     )
@@ -209,6 +212,7 @@ def add_comment(request: HttpRequest, key: str) -> HttpResponse:
     ticket = access_ticket(user, key, write=True)
     form = CommentForm(request.POST, request.FILES)
     added = False
+    status_before = ticket.status_id
     if form.is_valid():
         try:
             # No file is kept when the comment is refused.
@@ -234,6 +238,8 @@ def add_comment(request: HttpRequest, key: str) -> HttpResponse:
     if is_htmx(request):
         context = _conversation_context(request, user, ticket, CommentForm() if added else form)
         context["notice"] = _("Your comment was added.") if added else ""
+        # A reply to a request waiting for the customer moves it back to work: say so too.
+        context["status_changed"] = ticket.status_id != status_before
         return render(request, "portal/_conversation.html", context)
     if added:
         messages.success(request, _("Your comment was added."))
@@ -250,7 +256,7 @@ def transition(request: HttpRequest, key: str) -> HttpResponse:
     ticket = access_ticket(user, key, write=True)
     status = request.POST.get("status", "")
     try:
-        if "\x00" in status:
+        if not is_storable_text(status):
             # No status key holds one, and PostgreSQL refuses it in a query: a 500 otherwise.
             raise ValidationFailed(_("This desk has no such status."), code="unknown_status")
         moved = ticket_transition(actor=user, ticket=ticket, status=status)

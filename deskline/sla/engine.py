@@ -178,6 +178,28 @@ def stop(cycle: Cycle, at: datetime.datetime) -> None:
         cycle.outcome = Outcome.MET
 
 
+def withdraw(cycle: Cycle, at: datetime.datetime) -> None:
+    """End a running cycle whose ticket left its metric's desk (moved to another desk) at `at`.
+
+    The time up to `at` counts; a cycle already past its goal stays breached, any other ends with
+    no outcome, neither met nor missed: the desk stopped measuring it. Nothing more is announced
+    for it, so the worker never tells the agents of the new desk about the old desk's goals.
+    """
+    advance(cycle, at)
+    cycle.stopped_at = at
+    cycle.is_paused = False
+    is_breached = cycle.target_seconds is not None and (
+        cycle.elapsed_seconds > cycle.target_seconds or cycle.outcome == Outcome.BREACHED
+    )
+    cycle.outcome = Outcome.BREACHED if is_breached else ""
+    cycle.warn_at = None
+    if not is_breached:
+        cycle.breach_at = None
+    elif cycle.breach_at is None or cycle.breach_at > at:
+        cycle.breach_at = at
+    cycle.next_alert_at = None
+
+
 def start(
     metric: Metric, goals: Sequence[Goal], facts: TicketFacts, at: datetime.datetime, number: int
 ) -> Cycle:

@@ -98,11 +98,16 @@ def cycle_view(cycle: Cycle, metric: Metric, at: datetime.datetime) -> CycleView
 
 
 def ticket_sla(
-    *, ticket_id: int, at: datetime.datetime | None = None, customer_view: bool = False
+    *,
+    ticket_id: int,
+    at: datetime.datetime | None = None,
+    customer_view: bool = False,
+    desk_id: int | None = None,
 ) -> list[MetricView]:
     """The ticket's metrics with their cycles (oldest first) as of `at`; two queries.
 
-    `customer_view` keeps only the metrics the desk shows in the help center.
+    `customer_view` keeps only the metrics the desk shows in the help center; `desk_id` (the
+    ticket's desk) only that desk's metrics, leaving out those of a desk the ticket moved from.
     """
     at = at or timezone.now()
     cycles = (
@@ -110,6 +115,8 @@ def ticket_sla(
         .select_related("metric", "calendar")
         .order_by("metric__position", "metric_id", "number")
     )
+    if desk_id is not None:
+        cycles = cycles.filter(metric__desk_id=desk_id)
     if customer_view:
         cycles = cycles.filter(metric__is_shown_to_customers=True)
     views: dict[int, MetricView] = {}

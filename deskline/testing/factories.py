@@ -88,8 +88,11 @@ def make_ticket(
     **extra: Any,
 ) -> Ticket:
     request_type = request_type or desk.request_types.first() or make_request_type(desk)
+    actor = extra.pop("actor", reporter)
+    if actor != reporter:  # an agent raising it for the reporter (only agents set labels)
+        extra.setdefault("reporter", reporter)
     return ticket_create(
-        actor=extra.pop("actor", reporter),
+        actor=actor,
         desk=desk,
         request_type=request_type,
         summary=summary,

@@ -14,6 +14,7 @@ from django.forms.models import model_to_dict
 
 from deskline.accounts.models import Organization, Role, Team, User
 from deskline.desks.models import Desk, FieldType, RequestType
+from deskline.sla.models import Cycle
 from deskline.testing.factories import (
     make_desk,
     make_organization,
@@ -21,7 +22,7 @@ from deskline.testing.factories import (
     make_team,
     make_user,
 )
-from deskline.tickets.models import Attachment, Comment, Ticket, TicketEvent
+from deskline.tickets.models import Attachment, Comment, Notification, Ticket, TicketEvent
 
 # One field of every type, so the form validation of each type can be exercised.
 EVERY_FIELD_TYPE: list[dict[str, Any]] = [
@@ -115,6 +116,8 @@ def row_counts() -> dict[str, int]:
         "attachments": Attachment.objects.count(),
         "claimed_attachments": Attachment.objects.filter(ticket__isnull=False).count(),
         "ticket_numbers": sum(Desk.objects.values_list("last_ticket_number", flat=True)),
+        "notifications": Notification.objects.count(),
+        "sla_cycles": Cycle.objects.count(),
     }
 
 

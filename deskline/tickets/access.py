@@ -105,19 +105,35 @@ def parse_ticket_key(key: str) -> str:
     return f"{match.group(1).upper()}-{match.group(2)}"
 
 
+def _ticket_with_key(key: str) -> Ticket | None:
+    found = (
+        Ticket.objects.select_related("reporter", "assignee", "organization")
+        .filter(key=key)
+        .order_by()[:1]
+    )
+    return next(iter(found), None)
+
+
+def _ticket_formerly_keyed(key: str) -> Ticket | None:
+    """The ticket that had `key` before it moved to another desk (one more query, only for a
+    key no ticket has now): it answers with its new key, to which pages redirect."""
+    found = (
+        Ticket.objects.select_related("reporter", "assignee", "organization")
+        .filter(key_aliases__key=key)
+        .order_by()[:1]
+    )
+    return next(iter(found), None)
+
+
 def access_ticket(user: User, key: str, *, write: bool = False) -> Ticket:
     """The ticket with `key` if `user` may see it (and change it, with `write`).
 
-    A ticket the user may not see answers exactly like one that does not exist, so keys of other
-    desks or other people's requests reveal nothing.
+    A key the ticket had before it moved to another desk finds it too (`TicketKeyAlias`); the
+    ticket carries its current key. A ticket the user may not see answers exactly like one that
+    does not exist, so keys of other desks or other people's requests reveal nothing.
     """
     normalized = parse_ticket_key(key)
-    found = (
-        Ticket.objects.select_related("reporter", "assignee", "organization")
-        .filter(key=normalized)
-        .order_by()[:1]
-    )
-    ticket = next(iter(found), None)
+    ticket = _ticket_with_key(normalized) or _ticket_formerly_keyed(normalized)
     if ticket is not None:
         attach_configuration(ticket)
     if ticket is None or not can_view(user, ticket):

@@ -21,7 +21,8 @@ class TicketAdmin(DeskAdminAccess, admin.ModelAdmin[Ticket]):
     list_display = ("key", "summary", "status", "priority", "assignee", "created_at")
     # Only the desks of the tickets listed: the filter names no desk the admin cannot see.
     list_filter = (("desk", admin.RelatedOnlyFieldListFilter), "status_category", "priority")
-    search_fields = ("key",)
+    # A key it had before it moved to another desk finds it too.
+    search_fields = ("key", "key_aliases__key")
     list_select_related = ("status", "assignee")
     show_full_result_count = False
 

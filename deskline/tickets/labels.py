@@ -14,22 +14,34 @@ from typing import Any
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
-from deskline.core.errors import ValidationFailed
+from deskline.core.errors import Message, ValidationFailed
 from deskline.tickets.models import Label, Ticket
 
-LABEL_MAX = 50
+LABEL_MAX = 50  # characters of one label
+LABELS_MAX = 20  # labels of one ticket
 
 
 def clean_labels(labels: Any) -> list[str]:
-    """The label names as stored: lower case, one word each, sorted, without repeats."""
+    """The label names as stored: lower case, one word each, sorted, without repeats.
+
+    Every path that sets labels (API, workspace, bulk, automation) comes through here: at most
+    LABELS_MAX labels of at most LABEL_MAX characters each. The count is of the labels given,
+    before repeats are dropped, so that the API's schema (which counts what was sent) and this
+    agree, and so that a list of 20,000 labels is refused before anything is done with them.
+    """
     if not isinstance(labels, list | tuple) or not all(isinstance(x, str) for x in labels):
-        message = _("Labels are a list of words.")
-        raise ValidationFailed(message, code="invalid_labels", fields={"labels": [message]})
+        raise _refused(_("Labels are a list of words."), "invalid_labels")
+    if len(labels) > LABELS_MAX:
+        raise _refused(_("Give at most %(max)d labels.") % {"max": LABELS_MAX}, "too_many_labels")
     cleaned = sorted({label.strip().lower() for label in labels if label.strip()})
-    if any(len(label) > LABEL_MAX or " " in label for label in cleaned):
-        message = _("A label is one word of at most 50 characters.")
-        raise ValidationFailed(message, code="invalid_labels", fields={"labels": [message]})
+    if any(len(label) > LABEL_MAX or len(label.split()) > 1 for label in cleaned):
+        message = _("A label is one word of at most %(max)d characters.") % {"max": LABEL_MAX}
+        raise _refused(message, "invalid_labels")
     return cleaned
+
+
+def _refused(message: Message, code: str) -> ValidationFailed:
+    return ValidationFailed(message, code=code, fields={"labels": [message]})
 
 
 def labels_named(names: Iterable[str]) -> list[Label]:

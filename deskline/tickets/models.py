@@ -183,6 +183,26 @@ class Ticket(models.Model):
         return f"{self.key} {self.summary}"
 
 
+class TicketKeyAlias(models.Model):
+    """A key the ticket had before it moved to another desk (IT-42 once it is HR-7), so that
+    old links, bookmarks and e-mail threads still find it (`tickets.access.access_ticket`).
+
+    A desk never gives a number twice, so no ticket can ever get a key that is an alias.
+    """
+
+    key = models.CharField(_("key"), max_length=24, unique=True)
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="key_aliases")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("former ticket key")
+        verbose_name_plural = _("former ticket keys")
+
+    def __str__(self) -> str:
+        return f"{self.key} -> ticket {self.ticket_id}"
+
+
 class Comment(models.Model):
     """A public reply the customer sees, or an internal note only agents see."""
 
@@ -293,6 +313,7 @@ class EventKind(models.TextChoices):
     TRANSITIONED = "transitioned", _("Status changed")
     COMMENTED = "commented", _("Commented")
     ATTACHED = "attached", _("File attached")
+    MOVED = "moved", _("Moved to another desk")
     SLA_WARNING = "sla_warning", _("SLA warning")
     SLA_BREACHED = "sla_breached", _("SLA breached")
 
@@ -327,6 +348,7 @@ class TicketEvent(models.Model):
 class NotificationKind(models.TextChoices):
     SLA_WARNING = "sla_warning", _("SLA warning")
     SLA_BREACHED = "sla_breached", _("SLA breached")
+    CUSTOMER_REPLIED = "customer_replied", _("Customer replied")
 
 
 class Notification(models.Model):

@@ -1,8 +1,9 @@
-"""An agent's notifications: how many are unread, and a page of them.
+"""An agent's notifications: who gets them, how many are unread, and a page of them.
 
-The worker (`sla_alerts`) creates them and `actions.notifications_mark_all_read` marks them
-read; these are the reads the workspace shows. Every function takes the recipient: nobody
-reads another person's notifications (`deskline.mail` e-mails each to its own recipient).
+The worker (`sla_alerts`) and the comment action (a customer's reply) create them and
+`actions.notifications_mark_all_read` marks them read; these are the reads the workspace shows.
+Every function that reads them takes the recipient: nobody reads another person's notifications
+(`deskline.mail` e-mails each to its own recipient).
 """
 
 from __future__ import annotations
@@ -11,12 +12,26 @@ import datetime
 from dataclasses import dataclass
 
 from deskline.accounts.models import User
+from deskline.desks.catalog import catalog
 from deskline.desks.selectors import served_desk_ids
 from deskline.sla.models import Metric
-from deskline.tickets.models import Notification
+from deskline.tickets.models import Notification, Ticket
 from deskline.tickets.selectors import check_page_limit, decode_cursor, encode_cursor
 
 UNREAD_CAP = 99
+
+
+def recipients_of(ticket: Ticket) -> list[User]:
+    """Who hears about the ticket (its SLA, its customer's replies): its assignee, else the
+    members of its team, else those of its desk's teams."""
+    if ticket.assignee is not None and ticket.assignee.is_active:
+        return [ticket.assignee]
+    members = User.objects.filter(is_active=True)
+    if ticket.team_id is not None:
+        members = members.filter(teams=ticket.team_id)
+    else:
+        members = members.filter(teams__desks=ticket.desk_id)
+    return list(members.distinct().order_by("id"))
 
 
 def unread_notification_count(user: User) -> int:
@@ -31,7 +46,9 @@ def unread_notification_count(user: User) -> int:
 
 @dataclass(frozen=True)
 class NotificationRow:
-    """One notification with what its text needs: the metric's name in the active language."""
+    """One notification with what its text needs, in the active language: the metric's name
+    (SLA warnings and breaches), or who replied, what they wrote and the status the reply moved
+    the ticket to (a customer's reply)."""
 
     id: int
     kind: str
@@ -41,6 +58,11 @@ class NotificationRow:
     breach_at: datetime.datetime | None
     created_at: datetime.datetime
     is_read: bool
+    author: str = ""
+    excerpt: str = ""
+    # The status a customer's reply moved the ticket back to; "" when it did not move it.
+    reopened_to: str = ""
+    comment_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +124,10 @@ def notification_page(
             breach_at=notification_breach_at(notification),
             created_at=notification.created_at,
             is_read=notification.read_at is not None,
+            author=str(notification.data.get("author") or ""),
+            excerpt=str(notification.data.get("excerpt") or ""),
+            reopened_to=_status_name(notification.data),
+            comment_id=_positive(notification.data.get("comment_id")),
         )
         for notification in found
     ]
@@ -110,8 +136,20 @@ def notification_page(
 
 def notification_metric_id(notification: Notification) -> int | None:
     """The id of the SLA metric the notification is about, if any."""
-    value = notification.data.get("metric_id")
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    return _positive(notification.data.get("metric_id"))
+
+
+def _positive(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def _status_name(data: dict[str, object]) -> str:
+    """The name, in the active language, of the status a reply moved the ticket to; the key it
+    had when the status has been deleted since."""
+    if not data.get("status_to"):
+        return ""
+    status = catalog().statuses.get(_positive(data.get("status_id")) or 0)
+    return status.translated("name") if status is not None else str(data["status_to"])
 
 
 def notification_breach_at(notification: Notification) -> datetime.datetime | None:

@@ -22,12 +22,20 @@ from deskline.accounts.models import User
 from deskline.core.errors import Message, NotFound, ValidationFailed
 from deskline.desks.catalog import catalog
 from deskline.desks.errors import unknown_desk
-from deskline.desks.models import Status, StatusCategory
+from deskline.desks.models import Desk, Status, StatusCategory
+from deskline.desks.selectors import served_desk_ids
 from deskline.search.backends import filter_tickets_by_text
 from deskline.tickets.access import is_agent_of, visible_tickets
 from deskline.tickets.labels import attach_label_names, label_names_sql
 from deskline.tickets.list_query import newest_rows
-from deskline.tickets.models import Attachment, Comment, Priority, Ticket, TicketEvent
+from deskline.tickets.models import (
+    Attachment,
+    Comment,
+    Priority,
+    Ticket,
+    TicketEvent,
+    TicketKeyAlias,
+)
 from deskline.tickets.queues import Queue, queue_ranges
 from deskline.tickets.rows import LIST_COLUMNS, TicketRow, ticket_row
 
@@ -287,6 +295,44 @@ def ticket_events(*, user: User, ticket: Ticket) -> QuerySet[TicketEvent]:
     if not is_agent_of(user, ticket):
         events = events.filter(is_public=True)
     return events
+
+
+def former_keys(ticket: Ticket) -> list[str]:
+    """The keys the ticket had before it moved to other desks, oldest first (one query)."""
+    return list(
+        TicketKeyAlias.objects.filter(ticket_id=ticket.pk)
+        .order_by("id")
+        .values_list("key", flat=True)
+    )
+
+
+@dataclass(frozen=True)
+class MoveTarget:
+    """A desk a ticket can move to, with its active request types, in the active language."""
+
+    desk: Desk
+    desk_name: str
+    request_types: list[tuple[int, str]]
+
+
+def ticket_move_targets(*, user: User, ticket: Ticket) -> list[MoveTarget]:
+    """The desks `user` may move the ticket to (active ones they work on, other than its own,
+    with an active request type), from the configuration's catalogue: no query."""
+    if not is_agent_of(user, ticket):
+        return []
+    known = catalog()
+    served = served_desk_ids(user)
+    targets = []
+    for desk in known.desks.values():
+        if desk.pk == ticket.desk_id or desk.pk not in served or not desk.is_active:
+            continue
+        types = [
+            (type_id, known.request_types[type_id].translated("name"))
+            for type_id in known.active_request_type_ids.get(desk.pk, ())
+        ]
+        if types:
+            targets.append(MoveTarget(desk, desk.translated("name"), types))
+    return targets
 
 
 def ticket_transitions_available(*, user: User, ticket: Ticket) -> list[Status]:

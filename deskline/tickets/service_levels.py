@@ -15,7 +15,7 @@ from django.db import transaction
 
 from deskline.core.time import now
 from deskline.desks.models import Status
-from deskline.sla.actions import SlaPlan, desk_metrics, sla_plan, sla_save
+from deskline.sla.actions import SlaPlan, desk_metrics, sla_plan, sla_plan_move, sla_save
 from deskline.sla.conditions import Signal, TicketState, signals_for_transition
 from deskline.sla.engine import TicketFacts, due_at, next_alert, step
 from deskline.sla.models import NO_DEADLINE, Cycle
@@ -74,11 +74,29 @@ def sla_record(
     return True
 
 
+def sla_record_move(ticket: Ticket, status: Status, at: datetime.datetime) -> bool:
+    """The ticket (already given its new desk, request type, status and fields) moved to another
+    desk at `at`: the old desk's running cycles stop, the new desk's metrics start as for a
+    ticket raised there in `status`. True when the deadline changed (the caller saves it)."""
+    plan = sla_plan_move(
+        desk_id=ticket.desk_id,
+        ticket_id=ticket.pk,
+        facts=ticket_facts(ticket, status),
+        signals=creation_signals(status),
+        at=at,
+    )
+    sla_save(plan, ticket_id=ticket.pk)
+    if plan.due_at == ticket.sla_due_at:
+        return False
+    ticket.sla_due_at = plan.due_at
+    return True
+
+
 def _replayed_signals(
     event: TicketEvent, statuses: dict[str, Status], state: dict[str, Any]
 ) -> list[Signal]:
     """The signals one audit event stood for, updating `state` (status, priority) as it goes."""
-    if event.kind == EventKind.CREATED:
+    if event.kind in (EventKind.CREATED, EventKind.MOVED):
         return creation_signals(state["status"])
     if event.kind == EventKind.TRANSITIONED:
         old, new = statuses.get(str(event.old_value)), statuses.get(str(event.new_value))
@@ -120,6 +138,12 @@ def _rebuild(ticket: Ticket, *, announce_past: bool) -> None:
     metrics = desk_metrics(ticket.desk_id)
     statuses = {status.key: status for status in Status.objects.filter(desk_id=ticket.desk_id)}
     events = list(ticket.events.select_related("actor").order_by("created_at", "id"))
+    # A ticket that moved here from another desk: its cycles on this desk start at its (last)
+    # move, as for a ticket raised then in the status it was given; what came before happened
+    # under another desk's metrics, whose cycles stay as they ended.
+    moved = next((e for e in reversed(events) if e.kind == EventKind.MOVED), None)
+    if moved is not None:
+        events = events[events.index(moved) :]
     first_transition = next((e for e in events if e.kind == EventKind.TRANSITIONED), None)
     first_priority = next(
         (e for e in events if e.kind == EventKind.CHANGED and e.field == "priority"), None
@@ -175,7 +199,9 @@ def _rebuild(ticket: Ticket, *, announce_past: bool) -> None:
                 cycle.breach_notified_at = cycle.breach_at
                 cycle.warned_at = cycle.warned_at or cycle.breach_at
             cycle.next_alert_at = next_alert(cycle)
-    Cycle.objects.filter(ticket_id=ticket.pk).delete()
+    # Only this desk's cycles are recomputed; those a moved ticket had under another desk's
+    # metrics are its history there. (Back on a desk it left before, it starts there afresh.)
+    Cycle.objects.filter(ticket_id=ticket.pk, metric__desk_id=ticket.desk_id).delete()
     Cycle.objects.bulk_create(cycles)
     ticket.sla_due_at = due_at(list(latest.values())) or NO_DEADLINE
     Ticket.objects.filter(pk=ticket.pk).update(sla_due_at=ticket.sla_due_at)

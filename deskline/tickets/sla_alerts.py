@@ -20,7 +20,6 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 
 from deskline.accounts.actors import SLA, system_actor
-from deskline.accounts.models import User
 from deskline.core.time import now
 from deskline.sla.engine import next_alert
 from deskline.sla.models import Cycle, Outcome
@@ -32,6 +31,7 @@ from deskline.tickets.models import (
     Ticket,
     TicketEvent,
 )
+from deskline.tickets.notifications import recipients_of
 
 logger = logging.getLogger(__name__)
 BATCH = 500
@@ -93,12 +93,11 @@ def _announce(cycle_id: int, at: datetime.datetime) -> tuple[bool, bool]:
         ticket_id = Cycle.objects.filter(pk=cycle_id).values_list("ticket_id", flat=True).first()
         if ticket_id is None:
             return False, False
-        # Lock the ticket as its actions do, so no change of it interleaves with this one.
-        ticket = (
-            Ticket.objects.select_for_update(of=("self",))
-            .select_related("desk", "assignee", "team")
-            .get(pk=ticket_id)
-        )
+        # Lock the ticket as its actions do, so no change of it interleaves with this one: the
+        # row alone (a join would be checked again against a row that a move to another desk
+        # changed meanwhile, and find nothing; `actions.checks.lock_ticket`), then read it.
+        list(Ticket.objects.select_for_update().filter(pk=ticket_id).values_list("pk", flat=True))
+        ticket = Ticket.objects.select_related("desk", "assignee", "team").get(pk=ticket_id)
         warned = _claim_warning(cycle_id, at)
         breached = _claim_breach(cycle_id, at)
         cycle = Cycle.objects.select_related("metric").get(pk=cycle_id)
@@ -119,18 +118,6 @@ def _announce(cycle_id: int, at: datetime.datetime) -> tuple[bool, bool]:
         for kind in announcements:
             _record(ticket, cycle, kind, at)
     return warned, breached
-
-
-def recipients_of(ticket: Ticket) -> list[User]:
-    """Who hears about the ticket's SLA: its assignee, else its team, else its desk's teams."""
-    if ticket.assignee is not None and ticket.assignee.is_active:
-        return [ticket.assignee]
-    members = User.objects.filter(is_active=True)
-    if ticket.team_id is not None:
-        members = members.filter(teams=ticket.team_id)
-    else:
-        members = members.filter(teams__desks=ticket.desk_id)
-    return list(members.distinct().order_by("id"))
 
 
 def _record(ticket: Ticket, cycle: Cycle, kind: str, at: datetime.datetime) -> None:

@@ -34,6 +34,7 @@ EVENT_FIELD_LABELS = {
     "is_shared_with_organization": gettext_lazy("Shared with the organization"),
     "participants": gettext_lazy("Participants"),
     "status": gettext_lazy("Status"),
+    "desk": gettext_lazy("Desk"),
 }
 SLA_EVENT_KINDS = (EventKind.SLA_WARNING, EventKind.SLA_BREACHED)
 

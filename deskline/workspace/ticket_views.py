@@ -22,7 +22,9 @@ from django.views.decorators.http import require_GET, require_POST
 from deskline.accounts.models import User
 from deskline.core.downloads import file_response
 from deskline.core.errors import Conflict, DomainError, Message, ValidationFailed
+from deskline.core.errors import PermissionDenied as DomainPermissionDenied
 from deskline.core.time import now
+from deskline.desks.catalog import catalog
 from deskline.desks.fields import number_input_attributes
 from deskline.desks.models import Desk, FieldType, RequestField
 from deskline.sla.selectors import ticket_sla
@@ -177,6 +179,7 @@ def _render_ticket(
     details: dict[str, Any] | None = None,
     details_errors: dict[str, list[str]] | None = None,
     status_errors: list[str] | None = None,
+    move_errors: dict[str, list[str]] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     ticket = selectors.ticket_detail(ticket)
@@ -226,11 +229,13 @@ def _render_ticket(
         ),
         "people_suggestions_url": people_suggestions_url(ticket.desk),
         "status_errors": status_errors or [],
+        "move_targets": selectors.ticket_move_targets(user=user, ticket=ticket),
+        "move_errors": move_errors or {},
         "reply": reply or Composer(),
         "note": note or Composer(),
         "related": selectors.related_tickets(user=user, ticket=ticket),
         "is_assigned_to_me": ticket.assignee_id == user.pk,
-        "sla_rows": panel_rows(ticket_sla(ticket_id=ticket.pk, at=now())),
+        "sla_rows": panel_rows(ticket_sla(ticket_id=ticket.pk, at=now(), desk_id=ticket.desk_id)),
     }
     return render(request, "workspace/ticket.html", context, status=status)
 
@@ -270,7 +275,8 @@ def ticket_sla_panel(request: HttpRequest, key: str) -> HttpResponse:
     """The SLA panel alone, as of now: htmx swaps it in every minute, because business time
     runs only in working hours and a countdown in the browser cannot know them."""
     _user, ticket = _agent_ticket(request, key)
-    context = {"ticket": ticket, "sla_rows": panel_rows(ticket_sla(ticket_id=ticket.pk, at=now()))}
+    rows = panel_rows(ticket_sla(ticket_id=ticket.pk, at=now(), desk_id=ticket.desk_id))
+    context = {"ticket": ticket, "sla_rows": rows}
     return render(request, "workspace/_sla_panel.html", context)
 
 
@@ -402,6 +408,52 @@ def ticket_transition(request: HttpRequest, key: str) -> HttpResponse:
         return _render_ticket(request, user, ticket, status_errors=unique, status=400)
     messages.success(request, _("Status changed."))
     return redirect("workspace:ticket", key=ticket.key)
+
+
+@agent_required
+@require_POST
+def ticket_move(request: HttpRequest, key: str) -> HttpResponse:
+    """Move the ticket to another desk the agent works on, as one of its request types; the
+    ticket page then lives at the new key (the old one redirects there)."""
+    user, ticket = _agent_ticket(request, key)
+    version = _posted_version(request)
+    known = catalog()
+    request_type = known.request_types.get(positive_id(request.POST.get("request_type")) or 0)
+    try:
+        if version is None:
+            raise ValidationFailed(_("Reload the page and try again."), code="version_required")
+        if request_type is None:
+            message = _("Choose a desk and request type from the list.")
+            raise ValidationFailed(
+                message, code="unknown_request_type", fields={"request_type": [message]}
+            )
+        moved = actions.ticket_move(
+            actor=user,
+            ticket=ticket,
+            desk=known.desks[request_type.desk_id],
+            request_type=request_type,
+            expected_version=version,
+        )
+    except Conflict:
+        return _conflict(request, user, key)
+    except DomainPermissionDenied as error:  # a desk not offered to them (no longer, or never)
+        messages.error(request, str(error.message))
+        return _render_ticket(request, user, ticket, status=403)
+    except ValidationFailed as error:
+        errors = _messages_of(error)
+        if "desk" in errors:  # one control chooses both: say it next to it
+            errors.setdefault("request_type", []).extend(errors.pop("desk"))
+        return _render_ticket(request, user, ticket, move_errors=errors, status=400)
+    messages.success(
+        request,
+        _("Moved to %(desk)s as %(key)s; %(old)s leads here too.")
+        % {
+            "desk": known.desks[moved.desk_id].translated("name"),
+            "key": moved.key,
+            "old": ticket.key,
+        },
+    )
+    return redirect("workspace:ticket", key=moved.key)
 
 
 @agent_required

@@ -29,6 +29,7 @@ urlpatterns = [
     ),
     path("tickets/<str:key>/details/", ticket_views.ticket_details, name="ticket_details"),
     path("tickets/<str:key>/transition/", ticket_views.ticket_transition, name="ticket_transition"),
+    path("tickets/<str:key>/move/", ticket_views.ticket_move, name="ticket_move"),
     path(
         "tickets/<str:key>/assign-to-me/",
         ticket_views.ticket_assign_to_me,

@@ -36,6 +36,7 @@ from deskline.core.dates import datetime_formatter
 from deskline.core.errors import DomainError, NotFound, ValidationFailed
 from deskline.core.errors import PermissionDenied as DomainPermissionDenied
 from deskline.core.markdown import render_markdown
+from deskline.core.text import unstorable_text_at
 from deskline.core.time import now
 from deskline.sla.queue import QueueSla, queue_sla
 from deskline.tickets import actions, queues, selectors
@@ -85,10 +86,9 @@ def agent_required(view: View) -> View:
 
 
 def _has_null_character(request: HttpRequest) -> bool:
+    """Whether text a database cannot store (core.text) is in the query or the form."""
     return any(
-        "\x00" in name or any("\x00" in value for value in values)
-        for query in (request.GET, request.POST)
-        for name, values in query.lists()
+        unstorable_text_at(dict(query.lists())) is not None for query in (request.GET, request.POST)
     )
 
 

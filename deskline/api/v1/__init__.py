@@ -23,8 +23,8 @@ from deskline.api.v1.attachments import router as attachments_router
 from deskline.api.v1.desks import router as desks_router
 from deskline.api.v1.sla import router as sla_router
 from deskline.api.v1.tickets import router as tickets_router
-from deskline.core.errors import DomainError, ValidationFailed
-from deskline.core.text import unstorable_text_at
+from deskline.core.errors import DomainError
+from deskline.core.text import check_storable_text
 
 api = NinjaAPI(
     title="Deskline API",
@@ -204,13 +204,7 @@ def refuse_unstorable_text(view: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(view)
     def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         for name, value in kwargs.items():
-            where = unstorable_text_at(_request_value(value), "" if name == "payload" else name)
-            if where is not None:
-                raise ValidationFailed(
-                    _("Some values are not valid."),
-                    code="invalid_input",
-                    fields={where or "body": [_("This value is not valid.")]},
-                )
+            check_storable_text(_request_value(value), "" if name == "payload" else name)
         return view(request, *args, **kwargs)
 
     return checked

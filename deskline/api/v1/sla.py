@@ -50,7 +50,9 @@ def get_ticket_sla(request: HttpRequest, key: str) -> dict[str, Any]:
     the desk shows in the help center."""
     user = caller(request)
     ticket = access_ticket(user, key)
-    metrics = ticket_sla(ticket_id=ticket.pk, customer_view=not is_agent_of(user, ticket))
+    metrics = ticket_sla(
+        ticket_id=ticket.pk, customer_view=not is_agent_of(user, ticket), desk_id=ticket.desk_id
+    )
     return ticket_sla_out(metrics)
 
 

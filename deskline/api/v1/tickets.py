@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from deskline.accounts.models import User
 from deskline.api.auth import caller
 from deskline.api.responses import prebuilt
 from deskline.api.schemas import (
@@ -38,7 +39,7 @@ from deskline.desks.people import people_scope
 from deskline.desks.selectors import desk_for_user
 from deskline.tickets import actions, selectors
 from deskline.tickets.access import access_ticket
-from deskline.tickets.models import Channel
+from deskline.tickets.models import Channel, Ticket
 
 router = Router(tags=["tickets"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
@@ -153,12 +154,19 @@ def get_ticket(request: HttpRequest, key: str) -> HttpResponse:
 def update_ticket(request: HttpRequest, key: str, payload: TicketPatchIn) -> dict[str, Any]:
     """Change priority, assignee (e-mail or null), team (name or null), summary, fields, labels.
 
+    Or move the ticket to another desk: `desk` (its key) with `request_type` (an active type of
+    that desk, by id or name), and nothing else; the answer carries the ticket's new key, and
+    the old key keeps finding it. Only agents of both desks move tickets.
+
     Send the `version` you read to refuse the change when someone else changed the ticket since.
     """
     user = caller(request)
     ticket = access_ticket(user, key, write=True)
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version", None)
+    if "desk" in changes or "request_type" in changes:
+        moved = _move(user, ticket, changes, version)
+        return ticket_out(selectors.ticket_detail(access_ticket(user, moved.key)))
     for name in ("summary", "priority", "fields", "labels", "is_shared_with_organization"):
         if name in changes and changes[name] is None:
             raise ValidationFailed(
@@ -168,6 +176,37 @@ def update_ticket(request: HttpRequest, key: str, payload: TicketPatchIn) -> dic
             )
     actions.ticket_update(actor=user, ticket=ticket, changes=changes, expected_version=version)
     return ticket_out(selectors.ticket_detail(access_ticket(user, key)))
+
+
+def _move(user: User, ticket: Ticket, changes: dict[str, Any], version: int | None) -> Ticket:
+    """Move the ticket to the desk and request type of `changes`, which hold nothing else."""
+    others = sorted(set(changes) - {"desk", "request_type"})
+    if others:
+        message = _("Move the request on its own, then change the rest.")
+        raise ValidationFailed(
+            message, code="move_with_other_changes", fields={name: [message] for name in others}
+        )
+    if not changes.get("desk"):
+        message = _("Give the desk to move the request to.")
+        raise ValidationFailed(message, code="desk_required", fields={"desk": [message]})
+    if changes.get("request_type") in (None, ""):
+        message = _("Give the request type it becomes on the new desk.")
+        raise ValidationFailed(
+            message, code="request_type_required", fields={"request_type": [message]}
+        )
+    try:
+        desk = desk_for_user(user, changes["desk"])
+    except NotFound:
+        raise unknown_desk(field="desk") from None
+    request_type = catalog().active_request_type(desk.pk, changes["request_type"])
+    if request_type is None:
+        message = _("This desk has no such request type.")
+        raise ValidationFailed(
+            message, code="unknown_request_type", fields={"request_type": [message]}
+        )
+    return actions.ticket_move(
+        actor=user, ticket=ticket, desk=desk, request_type=request_type, expected_version=version
+    )
 
 
 @router.get("/tickets/{key}/comments", response={200: CommentPage, **ERRORS})

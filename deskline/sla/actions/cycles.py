@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 
 from deskline.core.config import cached
 from deskline.sla.conditions import Signal
-from deskline.sla.engine import TicketFacts, due_at, schedule, step
+from deskline.sla.engine import TicketFacts, due_at, schedule, step, withdraw
 from deskline.sla.models import NO_DEADLINE, Cycle, Goal, Metric
 
 # The columns the actions own; the worker owns warned_at and breach_notified_at, so a ticket
@@ -91,6 +91,42 @@ def sla_plan(
             .select_related("calendar")
             .order_by("metric_id", "number")
         )
+    return _planned(plan, metrics, cycles, facts, signals, at)
+
+
+def sla_plan_move(
+    *,
+    desk_id: int,
+    ticket_id: int,
+    facts: TicketFacts,
+    signals: Sequence[Signal],
+    at: datetime.datetime,
+) -> SlaPlan:
+    """How the ticket's cycles change when it moves to desk `desk_id` at `at` (nothing is
+    written): every running cycle of another desk's metric is withdrawn (`engine.withdraw`), and
+    the new desk's metrics start as for a ticket raised there (`signals`, its creation's)."""
+    plan = SlaPlan()
+    cycles = list(
+        Cycle.objects.filter(ticket_id=ticket_id)
+        .select_related("calendar", "metric")
+        .order_by("metric_id", "number")
+    )
+    for cycle in cycles:
+        if cycle.stopped_at is None and cycle.metric.desk_id != desk_id:
+            withdraw(cycle, at)
+            plan.to_save.append(cycle)
+    return _planned(plan, desk_metrics(desk_id), cycles, facts, signals, at)
+
+
+def _planned(
+    plan: SlaPlan,
+    metrics: Sequence[Metric],
+    cycles: Sequence[Cycle],
+    facts: TicketFacts,
+    signals: Sequence[Signal],
+    at: datetime.datetime,
+) -> SlaPlan:
+    """`plan` with what `signals` do to each of `metrics` (given the ticket's `cycles`)."""
     latest: dict[int, Cycle] = {}
     for cycle in cycles:
         latest[cycle.metric_id] = cycle

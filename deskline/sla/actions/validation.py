@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deskline.accounts.models import Organization
 from deskline.core.errors import ValidationFailed
+from deskline.core.text import unstorable_text_at
 from deskline.core.translations import validate_translations
 from deskline.desks.models import Desk, RequestType, Status
 from deskline.sla import clock
@@ -77,25 +78,6 @@ def _row_id(value: Any) -> int | None:
     return value if 0 < value <= MAX_ROW_ID else None
 
 
-def _has_null_character(value: Any) -> bool:
-    """Whether a NUL character hides in text or JSON: PostgreSQL can store neither.
-
-    Walked without recursion: a value nested a few hundred levels deep is bad input, not a 500.
-    """
-    pending = [value]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, str):
-            if "\x00" in item:
-                return True
-        elif isinstance(item, Mapping):
-            pending.extend(item.keys())
-            pending.extend(item.values())
-        elif isinstance(item, list | tuple):
-            pending.extend(item)
-    return False
-
-
 def is_nested_deeper_than(value: Any, depth: int = MAX_JSON_DEPTH) -> bool:
     """Whether JSON `value` has lists or objects nested more than `depth` levels deep."""
     pending = [(value, 1)]
@@ -125,8 +107,9 @@ def _refuse_unknown_fields(data: Mapping[str, Any], allowed: Sequence[str]) -> N
 
 
 def _refuse_null_characters(data: Mapping[str, Any], prefix: str = "") -> None:
+    """Text a database cannot store (core.text), refused on the field that holds it."""
     for name, value in data.items():
-        if _has_null_character(name) or _has_null_character(value):
+        if unstorable_text_at({name: value}) is not None:
             raise invalid(f"{prefix}{name}", _("This value is not valid."))
 
 

@@ -9,6 +9,7 @@ person or a system actor (`accounts.actors`); every event records it.
 - `comments`: `ticket_comment`.
 - `files`: `attachment_upload` (within the quota of unclaimed uploads) and
   `unclaimed_uploads_remove` (the worker's cleanup).
+- `move`: `ticket_move`, to another desk.
 - `notifications`: `notifications_mark_all_read`.
 - `checks`: what they all check before writing, and how an event is recorded.
 """
@@ -32,6 +33,7 @@ from deskline.tickets.actions.files import (
     unclaimed_upload_remove,
     unclaimed_uploads_remove,
 )
+from deskline.tickets.actions.move import ticket_move
 from deskline.tickets.actions.notifications import notifications_mark_all_read
 
 __all__ = [
@@ -50,6 +52,7 @@ __all__ = [
     "ticket_bulk_change",
     "ticket_comment",
     "ticket_create",
+    "ticket_move",
     "ticket_transition",
     "ticket_update",
     "unclaimed_upload_remove",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,7 @@ from deskline.tickets.actions.checks import (
     clean_priority,
     clean_summary,
     field_error,
+    lock_ticket,
     new_event,
     team_for_desk,
     unclaimed_attachments,
@@ -108,11 +110,7 @@ def ticket_update(
         new["labels"] = clean_labels(changes["labels"])
 
     with transaction.atomic():
-        locked = (
-            Ticket.objects.select_for_update(of=("self",))
-            .select_related("status")
-            .get(pk=ticket.pk)
-        )
+        locked = lock_ticket(ticket.pk)
         check_version(locked, expected_version)
         at = now()
         events: list[TicketEvent] = []
@@ -179,7 +177,7 @@ def ticket_transition(
     """
     target = _find_status(ticket.desk, status)
     with transaction.atomic():
-        locked = Ticket.objects.select_for_update().select_related("status").get(pk=ticket.pk)
+        locked = lock_ticket(ticket.pk)
         check_version(locked, expected_version)
         current = locked.status
         allowed = set(current.next_statuses.values_list("pk", flat=True))
@@ -199,32 +197,44 @@ def ticket_transition(
                     _("You can resolve your request or reopen it; agents change the rest."),
                     code="transition_not_allowed_for_customer",
                 )
-        at = now()
-        locked.status = target
-        locked.status_category = target.category
-        if target.category == StatusCategory.DONE and current.category != StatusCategory.DONE:
-            locked.resolved_at = at
-        elif target.category != StatusCategory.DONE:
-            locked.resolved_at = None
-        locked.updated_at = at
-        locked.version = F("version") + 1
-        signals = signals_for_transition(current.key, current.category, target.key, target.category)
-        due_changed = sla_record(locked, target, signals, at)
-        locked.save(
-            update_fields=[
-                "status",
-                "status_category",
-                "resolved_at",
-                "updated_at",
-                "version",
-                *(["sla_due_at"] if due_changed else []),
-            ]
-        )
-        locked.refresh_from_db()
-        new_event(
-            locked, actor, EventKind.TRANSITIONED, "status", current.key, target.key, at=at
-        ).save()
+        transition_locked(locked, target, actor=actor, at=now())
     return locked
+
+
+def transition_locked(
+    locked: Ticket, target: Status, *, actor: User, at: datetime.datetime
+) -> None:
+    """Move the ticket (locked by the caller, in its transaction, with its status) to `target`
+    and record it: the status and its category, the resolution time, the SLA signals of leaving
+    one status for the other, the version and the audit event. Whether the move is allowed is
+    the caller's to decide: the workflow and the actor's role (`ticket_transition`), or a desk's
+    own rule (a customer's reply to a request waiting for them, `ticket_comment`).
+    """
+    current = locked.status
+    locked.status = target
+    locked.status_category = target.category
+    if target.category == StatusCategory.DONE and current.category != StatusCategory.DONE:
+        locked.resolved_at = at
+    elif target.category != StatusCategory.DONE:
+        locked.resolved_at = None
+    locked.updated_at = at
+    locked.version = F("version") + 1
+    signals = signals_for_transition(current.key, current.category, target.key, target.category)
+    due_changed = sla_record(locked, target, signals, at)
+    locked.save(
+        update_fields=[
+            "status",
+            "status_category",
+            "resolved_at",
+            "updated_at",
+            "version",
+            *(["sla_due_at"] if due_changed else []),
+        ]
+    )
+    locked.refresh_from_db()
+    new_event(
+        locked, actor, EventKind.TRANSITIONED, "status", current.key, target.key, at=at
+    ).save()
 
 
 def _find_status(desk: Desk, status: Any) -> Status:

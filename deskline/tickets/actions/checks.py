@@ -11,10 +11,12 @@ from deskline.accounts.actions import normalize_email
 from deskline.accounts.models import Team, User
 from deskline.core.errors import Conflict, ValidationFailed
 from deskline.core.time import now
+from deskline.desks.catalog import catalog
 from deskline.desks.models import (
     Desk,
     FieldType,
     RequestField,
+    Status,
 )
 from deskline.tickets.models import (
     Attachment,
@@ -156,6 +158,20 @@ def new_event(
         is_public=is_public,
         created_at=at or now(),
     )
+
+
+def lock_ticket(ticket_id: int) -> Ticket:
+    """The ticket's row, locked until the caller's transaction ends, with its status.
+
+    The row is locked alone, without joins: PostgreSQL checks a locking query's joins again
+    against the row another transaction has just changed, so a ticket whose status (or desk)
+    changed while this one waited for the lock would not be found at all. The status comes
+    from the configuration's catalogue (shared: read it, never change it).
+    """
+    locked = Ticket.objects.select_for_update().get(pk=ticket_id)
+    status = catalog().statuses.get(locked.status_id)
+    locked.status = status if status is not None else Status.objects.get(pk=locked.status_id)
+    return locked
 
 
 def check_version(locked: Ticket, expected_version: int | None) -> None:

@@ -54,6 +54,18 @@ _NEXT_NUMBER = (
 _EVENT_TICKET = f'"{TicketEvent._meta.db_table}"."ticket_id"'
 
 
+def take_ticket_number(desk: Desk) -> int:
+    """The desk's next ticket number, taken inside the caller's transaction by one UPDATE of the
+    desk's row: concurrent takers never share a number, the row stays locked until the
+    transaction ends, and a transaction that fails gives its number back (no gap)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_NEXT_NUMBER, [desk.pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise unknown_desk()
+    return int(row[0])
+
+
 def _write_new_ticket(desk: Desk, ticket: PreparedInsert, created: PreparedInsert) -> None:
     """Take the desk's next number and write the ticket and its `created` event.
 
@@ -64,12 +76,7 @@ def _write_new_ticket(desk: Desk, ticket: PreparedInsert, created: PreparedInser
     """
     prefix = f"{desk.key}-"
     if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(_NEXT_NUMBER, [desk.pk])
-            row = cursor.fetchone()
-        if row is None:
-            raise unknown_desk()
-        number = int(row[0])
+        number = take_ticket_number(desk)
         ticket.execute(number=number, key=f"{prefix}{number}")
         created.execute(ticket_id=ticket.obj.pk)
         return
@@ -117,7 +124,13 @@ def ticket_create(
     cleaned_summary = clean_summary(summary)
     cleaned_description = clean_text(description, "description", DESCRIPTION_MAX)
     cleaned_priority = clean_priority(priority or Priority.MEDIUM)
-    cleaned_labels = clean_labels(list(labels))
+    if labels and not is_agent_of(actor, desk_ticket_stub(desk)):
+        # Labels are the agents' way to sort their work: a customer's would be refused on an
+        # update, so they are refused here too rather than dropped without a word.
+        raise PermissionDenied(
+            _("Only agents of this desk can set labels."), code="labels_not_allowed"
+        )
+    cleaned_labels = clean_labels(list(labels) if isinstance(labels, list | tuple) else labels)
     if channel not in Channel.values:
         raise field_error("channel", _("Unknown channel."), "invalid_channel")
     request_fields = list(request_type.fields.all())

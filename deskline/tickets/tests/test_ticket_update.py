@@ -27,6 +27,7 @@ def ticket(helpdesk: Helpdesk) -> Ticket:
             summary="Laptop",
             fields={"location": "Shanghai", "model": "MacBook"},
             labels=["hardware"],
+            actor=helpdesk.li,  # only agents set labels
         )
 
 
