@@ -26,7 +26,8 @@ def test_a_reply_moves_the_request_back_to_work(helpdesk, signed_in, waiting):
 
     assert response.status_code == 302
     page = client.get(f"/requests/{waiting.key}/").content.decode()
-    assert '<span class="badge badge-in_progress" id="request-status">Being worked on</span>' in page
+    badge = '<span class="badge badge-in_progress" id="request-status">Being worked on</span>'
+    assert badge in page  # as customers name it
     assert Notification.objects.get().recipient == helpdesk.li
 
 
