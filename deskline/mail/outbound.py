@@ -23,7 +23,11 @@ from django.utils.translation import gettext as _
 from deskline.core.links import absolute_url
 from deskline.sla.models import Metric
 from deskline.tickets.models import Notification, NotificationKind
-from deskline.tickets.notifications import notification_breach_at, notification_metric_id
+from deskline.tickets.notifications import (
+    notification_breach_at,
+    notification_metric_id,
+    notification_status_name,
+)
 
 logger = logging.getLogger(__name__)
 SLA_KINDS = {NotificationKind.SLA_WARNING, NotificationKind.SLA_BREACHED}
@@ -43,16 +47,22 @@ def notifications_email(notification_ids: Sequence[int]) -> int:
     metrics = {metric.pk: metric for metric in Metric.objects.filter(id__in=metric_ids)}
     sent = 0
     for notification in notifications:
-        if notification.kind not in SLA_KINDS:
-            continue  # nothing to say by e-mail (yet)
         recipient = notification.recipient
-        metric = metrics.get(notification_metric_id(notification) or 0)
-        subject, body = _sla_alert(notification, metric)
+        if recipient.is_system or not recipient.is_active:
+            continue
+        if notification.kind in SLA_KINDS:
+            metric = metrics.get(notification_metric_id(notification) or 0)
+            subject, body = _sla_alert(notification, metric)
+        elif notification.kind == NotificationKind.CUSTOMER_REPLIED:
+            subject, body = _customer_replied(notification)
+        else:
+            continue  # nothing to say by e-mail (yet)
         try:
             send_mail(subject, body, None, [recipient.email])
         except Exception:  # one unreachable mailbox must not stop the others
             logger.exception(
-                "Could not send the SLA e-mail for %s to %s",
+                "Could not send the %s e-mail for %s to %s",
+                notification.kind,
                 notification.ticket.key,
                 recipient.email,
             )
@@ -85,6 +95,32 @@ def _sla_alert(notification: Notification, metric: Metric | None) -> tuple[str, 
             else _("[%(key)s] SLA warning: %(metric)s")
         ) % {"key": ticket.key, "metric": name}
         body = render_to_string("mail/sla_alert.txt", context)
+    return subject, body
+
+
+def _customer_replied(notification: Notification) -> tuple[str, str]:
+    """The subject and body telling an agent that the customer replied, in their language."""
+    user = notification.recipient
+    ticket = notification.ticket
+    data = notification.data
+    with translation.override(user.locale or settings.LANGUAGE_CODE):
+        author = str(data.get("author") or "")
+        comment_id = data.get("comment_id")
+        anchor = f"#c{comment_id}" if isinstance(comment_id, int) else ""
+        context = {
+            "user": user,
+            "ticket": ticket,
+            "author": author,
+            "excerpt": str(data.get("excerpt") or ""),
+            "reopened_to": notification_status_name(notification),
+            "url": absolute_url(f"/agent/tickets/{ticket.key}/{anchor}"),
+        }
+        subject = _("[%(key)s] %(author)s replied: %(summary)s") % {
+            "key": ticket.key,
+            "author": author,
+            "summary": ticket.summary,
+        }
+        body = render_to_string("mail/customer_replied.txt", context)
     return subject, body
 
 

@@ -11,7 +11,9 @@ change that was rolled back, and a delivery that fails changes nothing already r
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 
@@ -19,6 +21,7 @@ logger = logging.getLogger(__name__)
 
 Delivery = Callable[[Sequence[int]], object]
 _deliveries: list[Delivery] = []
+_held_back: ContextVar[bool] = ContextVar("deskline_deliveries_held_back", default=False)
 
 
 def delivery_register(deliver: Delivery) -> None:
@@ -34,7 +37,7 @@ def registered_deliveries() -> list[Delivery]:
 def notifications_deliver_on_commit(notification_ids: Sequence[int]) -> None:
     """Once the current transaction commits, hand these notifications to every delivery."""
     ids = list(notification_ids)
-    if ids:
+    if ids and not _held_back.get():
         transaction.on_commit(lambda: _deliver(ids))
 
 
@@ -44,3 +47,14 @@ def _deliver(notification_ids: list[int]) -> None:
             deliver(notification_ids)
         except Exception:  # one failing channel must not keep the others from theirs
             logger.exception("Delivery %r failed for notifications %s", deliver, notification_ids)
+
+
+@contextmanager
+def deliveries_held_back() -> Iterator[None]:
+    """Within the block, notifications are recorded (the workspace shows them) but handed to no
+    delivery: the demo replays last month's conversations, and nobody is e-mailed about them."""
+    token = _held_back.set(True)
+    try:
+        yield
+    finally:
+        _held_back.reset(token)

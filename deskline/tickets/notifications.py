@@ -126,7 +126,7 @@ def notification_page(
             is_read=notification.read_at is not None,
             author=str(notification.data.get("author") or ""),
             excerpt=str(notification.data.get("excerpt") or ""),
-            reopened_to=_status_name(notification.data),
+            reopened_to=notification_status_name(notification),
             comment_id=_positive(notification.data.get("comment_id")),
         )
         for notification in found
@@ -143,9 +143,10 @@ def _positive(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
-def _status_name(data: dict[str, object]) -> str:
-    """The name, in the active language, of the status a reply moved the ticket to; the key it
-    had when the status has been deleted since."""
+def notification_status_name(notification: Notification) -> str:
+    """The name, in the active language, of the status a reply moved the ticket to ("" when it
+    moved nothing); the key it had when the status has been deleted since."""
+    data = notification.data
     if not data.get("status_to"):
         return ""
     status = catalog().statuses.get(_positive(data.get("status_id")) or 0)

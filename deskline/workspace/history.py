@@ -16,6 +16,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from deskline.accounts.actors import actor_name
 from deskline.accounts.models import User
 from deskline.desks.catalog import catalog
 from deskline.desks.models import FieldType, RequestField
@@ -48,6 +49,12 @@ class HistoryEntry:
     field_label: str
     old_text: str
     new_text: str
+
+    @property
+    def actor_name(self) -> str:
+        """Who acted, as the reader reads it: a person's name, or a system actor's ("Service
+        levels" in the reader's language, a rule's or a mailbox's own name)."""
+        return actor_name(self.event.actor)
 
 
 def _person_fields(request_fields: Sequence[RequestField]) -> set[str]:

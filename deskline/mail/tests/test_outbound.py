@@ -17,7 +17,7 @@ from deskline.testing.factories import make_ticket, make_user
 from deskline.testing.scenario import Helpdesk, build_helpdesk
 from deskline.testing.sla import make_calendar, make_first_response_metric
 from deskline.tickets import deliveries
-from deskline.tickets.actions import ticket_update
+from deskline.tickets.actions import ticket_comment, ticket_transition, ticket_update
 from deskline.tickets.models import Notification, Ticket
 from deskline.tickets.sla_alerts import sla_alerts_send
 
@@ -180,3 +180,65 @@ def test_any_number_of_notifications_is_read_in_two_queries(helpdesk, django_ass
     assert sorted(message.subject for message in mail.outbox) == sorted(
         f"[{ticket.key}] SLA breached: Time to first response" for ticket in tickets
     )
+
+
+def test_a_customer_reply_is_emailed_to_the_assignee_in_their_language(
+    helpdesk, settings, django_capture_on_commit_callbacks
+):
+    settings.DESKLINE_BASE_URL = "https://help.example.com"
+    helpdesk.li.locale = "zh-hans"
+    helpdesk.li.save(update_fields=["locale"])
+    ticket = make_ticket(
+        desk=helpdesk.it, reporter=helpdesk.alice, request_type=helpdesk.password_reset
+    )
+    ticket_update(actor=helpdesk.li, ticket=ticket, changes={"assignee": helpdesk.li})
+    ticket_transition(actor=helpdesk.li, ticket=ticket, status="waiting_for_customer")
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = ticket_comment(actor=helpdesk.alice, ticket=ticket, body="It is  the\nThinkPad")
+
+    assert [message.to for message in mail.outbox] == [["li@deskline.example"]]
+    message = mail.outbox[0]
+    assert message.subject == f"[{ticket.key}] Alice 回复了：{ticket.summary}"
+    assert "> It is the ThinkPad" in message.body
+    assert "处理中" in message.body  # the status it went back to, in Li's words
+    assert f"https://help.example.com/agent/tickets/{ticket.key}/#c{comment.pk}" in message.body
+
+
+def test_an_agents_own_reply_and_a_rolled_back_one_email_nobody(
+    helpdesk, django_capture_on_commit_callbacks
+):
+    ticket = make_ticket(
+        desk=helpdesk.it, reporter=helpdesk.alice, request_type=helpdesk.password_reset
+    )
+    ticket_update(actor=helpdesk.li, ticket=ticket, changes={"assignee": helpdesk.li})
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket_comment(actor=helpdesk.li, ticket=ticket, body="On it")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        ticket_comment(actor=helpdesk.alice, ticket=ticket, body="Thanks")
+        raise RuntimeError("the request failed after the comment")
+
+    assert mail.outbox == []
+
+
+def test_notifications_recorded_while_deliveries_are_held_back_email_nobody(
+    helpdesk, django_capture_on_commit_callbacks
+):
+    ticket = make_ticket(
+        desk=helpdesk.it, reporter=helpdesk.alice, request_type=helpdesk.password_reset
+    )
+    ticket_update(actor=helpdesk.li, ticket=ticket, changes={"assignee": helpdesk.li})
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True), deliveries.deliveries_held_back():
+        ticket_comment(actor=helpdesk.alice, ticket=ticket, body="Thanks")
+
+    assert Notification.objects.filter(ticket=ticket, kind="customer_replied").count() == 1
+    assert mail.outbox == []

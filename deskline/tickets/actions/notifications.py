@@ -10,6 +10,7 @@ from deskline.accounts.actors import actor_name
 from deskline.accounts.models import User
 from deskline.core.time import now
 from deskline.desks.models import Status
+from deskline.tickets.deliveries import notifications_deliver_on_commit
 from deskline.tickets.models import (
     Comment,
     Notification,
@@ -39,9 +40,10 @@ def notify_customer_reply(
     replied, inside the comment's transaction; `reopened` is the (from, to) statuses when the
     reply moved the ticket back to work.
 
-    No e-mail is sent from here: `data` holds what a message needs besides the ticket and the
-    recipient (who wrote, an excerpt, the comment to link to, the status change) for the layer
-    that sends mail to write it in the recipient's language.
+    No e-mail is written here: `data` holds what a message needs besides the ticket and the
+    recipient (who wrote, an excerpt, the comment to link to, the status change), and the
+    notifications go to the registered deliveries once the transaction commits
+    (`tickets.deliveries`; `deskline.mail` e-mails them in the recipient's language).
     """
     data = {
         "comment_id": comment.pk,
@@ -63,7 +65,9 @@ def notify_customer_reply(
         for user in recipients_of(ticket)
         if user.pk != actor.pk
     ]
-    return Notification.objects.bulk_create(notifications)
+    created = Notification.objects.bulk_create(notifications)
+    notifications_deliver_on_commit([notification.pk for notification in created])
+    return created
 
 
 def notifications_mark_all_read(*, user: User) -> int:

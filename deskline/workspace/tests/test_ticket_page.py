@@ -3,6 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from deskline.accounts.actors import SLA, system_actor
 from deskline.testing.scenario import Helpdesk, ticket_state
 from deskline.tickets.actions import ticket_comment, ticket_update
 from deskline.tickets.models import Ticket
@@ -263,3 +264,15 @@ def test_related_tickets_are_the_same_reporters_other_requests(helpdesk: Helpdes
 
     assert older.key in related and "Old printer problem" in related
     assert "Bob&#x27;s thing" not in related
+
+
+def test_the_history_names_a_system_actor_in_the_readers_language(helpdesk: Helpdesk):
+    ticket = it_ticket(helpdesk)
+    ticket_update(actor=system_actor(SLA), ticket=ticket, changes={"priority": "high"})
+
+    page = signed_in(helpdesk.li).get(
+        f"/agent/tickets/{ticket.key}/", headers={"accept-language": "zh-hans"}
+    )
+
+    assert "<strong>服务级别</strong>" in page.content.decode()
+    assert "sla@system.deskline.invalid" not in page.content.decode()
