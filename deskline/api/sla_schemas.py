@@ -96,6 +96,9 @@ class CalendarIn(Strict):
     holidays: list[Any] | None = None
     workdays: list[Any] | None = None
     is_always: StrictBool | None = None
+    translations: dict[str, dict[str, str]] | None = Field(
+        default=None, description='The name in other languages, e.g. {"zh-hans": {"name": "…"}}.'
+    )
 
     @field_validator("spec", "hours", "holidays", "workdays")
     @classmethod

@@ -31,8 +31,7 @@ from deskline.demo.people import ADMIN, ADMIN_EMAIL, EVERYONE, PASSWORD, SITES
 from deskline.demo.plan import Planner, TicketPlan
 from deskline.desks.actions import desk_create, request_type_create
 from deskline.desks.models import Desk, RequestType, ShortLink, StatusCategory
-from deskline.sla.actions import metric_save
-from deskline.sla.calendar_names import calendar_save_with_names
+from deskline.sla.actions import calendar_save, metric_save
 from deskline.sla.models import Calendar
 from deskline.tickets.actions import (
     ticket_comment,
@@ -229,8 +228,9 @@ class _Loader:
         """The offices' calendars and every desk's metrics, written by the site admin."""
         admin = self.users[ADMIN.login]
         for calendar in CALENDARS:
-            calendar_save_with_names(
-                actor=admin, data=calendar.as_action_data(), translations=calendar.translations()
+            calendar_save(
+                actor=admin,
+                data={**calendar.as_action_data(), "translations": calendar.translations()},
             )
         for desk_key, metrics in METRICS.items():
             for metric in metrics:

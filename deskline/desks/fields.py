@@ -165,14 +165,22 @@ def _clean_one(field: RequestField, value: Any, people: PeopleScope | None) -> A
         return user.email
     if kind == FieldType.ATTACHMENT:
         ids = value if isinstance(value, list) else [value]
-        if not ids or not all(
-            isinstance(i, int) and not isinstance(i, bool) and 0 < i <= ROW_ID_MAX for i in ids
-        ):
+        if not ids:
             raise ValueError(_("Upload a file and give its attachment id."))
-        if len(ids) > ATTACHMENTS_MAX:
-            raise ValueError(_("Attach at most %(count)d files here.") % {"count": ATTACHMENTS_MAX})
-        return ids
+        return clean_attachment_ids(ids)
     raise ValueError(_("This field cannot be filled in."))
+
+
+def clean_attachment_ids(ids: Any) -> list[int]:
+    """Attachment ids as a form field or a comment names them: a list of at most
+    ATTACHMENTS_MAX ids a row can have; ValueError (its message for the person) otherwise."""
+    if not isinstance(ids, list | tuple) or not all(
+        isinstance(i, int) and not isinstance(i, bool) and 0 < i <= ROW_ID_MAX for i in ids
+    ):
+        raise ValueError(_("Upload a file and give its attachment id."))
+    if len(ids) > ATTACHMENTS_MAX:
+        raise ValueError(_("Attach at most %(count)d files here.") % {"count": ATTACHMENTS_MAX})
+    return list(ids)
 
 
 def clean_field_values(
@@ -211,24 +219,3 @@ def clean_field_values(
             _("Some fields are not filled in correctly."), code="invalid_fields", fields=errors
         )
     return cleaned
-
-
-def check_people(
-    fields: Iterable[RequestField], values: Mapping[str, Any] | None, people: PeopleScope
-) -> None:
-    """Refuse, as `clean_field_values` would, the user fields of `values` that name someone
-    outside `people`; no query unless a user field is filled in. For the doors that call an
-    action whose own check allows any active person (see `clean_field_values`)."""
-    if not isinstance(values, Mapping):
-        return
-    errors: dict[str, list[Message]] = {}
-    for field in fields:
-        value = values.get(field.key)
-        if field.field_type != FieldType.USER or _is_empty(value):
-            continue
-        if find_person(value, people) is None:
-            errors[f"fields.{field.key}"] = [PERSON_NOT_ALLOWED]
-    if errors:
-        raise ValidationFailed(
-            _("Some fields are not filled in correctly."), code="invalid_fields", fields=errors
-        )

@@ -44,7 +44,8 @@ class PeopleScope:
 
 def people_scope(viewer: User, desk: Desk) -> PeopleScope:
     """Whom `viewer` may name in the user fields of `desk`'s forms (see the module's docstring)."""
-    serves_desk = viewer.is_agent and desk.pk in served_desk_ids(viewer)
+    # An agent of the desk, or a system actor (a mailbox, a rule): served_desk_ids says.
+    serves_desk = desk.pk in served_desk_ids(viewer)
     return PeopleScope(
         viewer_id=viewer.pk, organization_id=viewer.organization_id, is_everyone=serves_desk
     )

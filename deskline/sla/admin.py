@@ -41,13 +41,13 @@ from deskline.sla.actions import (
     PRIORITIES,
     calendar_clean,
     calendar_delete,
+    calendar_save,
     goal_validate,
     is_nested_deeper_than,
     metric_delete,
     metric_save,
     metric_validate,
 )
-from deskline.sla.calendar_names import calendar_save_with_names
 from deskline.sla.conditions import (
     EVENTS_WITH_CATEGORY,
     EVENTS_WITH_STATUS,
@@ -257,10 +257,10 @@ class CalendarAdmin(DeskAdminAccess, admin.ModelAdmin[Calendar]):
 
     def save_model(self, request: HttpRequest, obj: Calendar, form: Any, change: bool) -> None:
         data = {name: form.cleaned_data[name] for name in CALENDAR_ATTRIBUTES}
-        calendar_save_with_names(
+        data["translations"] = form.cleaned_data.get("translations") or {}
+        calendar_save(
             actor=request.user,  # type: ignore[arg-type]  # a signed-in admin
             data=data,
-            translations=form.cleaned_data.get("translations"),
             calendar=obj,
         )
 

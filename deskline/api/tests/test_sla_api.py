@@ -1183,3 +1183,31 @@ def test_the_openapi_document_lists_the_sla_endpoints(db):
     cycle = document["components"]["schemas"]["CycleOut"]["properties"]
     assert {"started_at", "is_paused", "elapsed_seconds", "remaining_seconds", "breach_at",
             "outcome"} <= set(cycle)  # fmt: skip
+
+
+def test_a_calendar_is_named_in_other_languages_through_the_api(as_desk_admin: ApiClient):
+    created = as_desk_admin.post(
+        "/sla/calendars",
+        {
+            "name": "Shanghai office",
+            "spec": {"tz": "Asia/Shanghai", "hours": WEEKDAYS_9_TO_6},
+            "translations": {"zh-hans": {"name": "上海办公室"}},
+        },
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["translations"] == {"zh-hans": {"name": "上海办公室"}}
+    calendar_id = created.json()["id"]
+
+    renamed = as_desk_admin.patch(
+        f"/sla/calendars/{calendar_id}", {"translations": {"zh-hans": {"name": "上海办公时间"}}}
+    )
+    refused = as_desk_admin.patch(
+        f"/sla/calendars/{calendar_id}", {"translations": {"fr": {"name": "Bureau"}}}
+    )
+
+    assert renamed.status_code == 200
+    assert Calendar.objects.get(pk=calendar_id).translated("name", "zh-hans") == "上海办公时间"
+    assert refused.status_code == 400 and refused.json()["code"] == "invalid_translations"
+    assert Calendar.objects.get(pk=calendar_id).translations == {
+        "zh-hans": {"name": "上海办公时间"}
+    }

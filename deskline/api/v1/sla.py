@@ -77,10 +77,12 @@ SPEC_FIELD_OF["calendar"] = "spec"
 def _calendar_data(payload: CalendarIn, *, whole: bool) -> tuple[dict[str, Any], bool]:
     """The `calendar_save` data of a request, and whether it came as a spec."""
     given = payload.model_dump(exclude_unset=True)
+    if given.get("translations", {}) is None:
+        given["translations"] = {}
     if "spec" not in given:
         return (CALENDAR_DEFAULTS | given if whole else given), False
     spec = given.pop("spec")
-    flat = sorted(set(given) - {"name"})
+    flat = sorted(set(given) - {"name", "translations"})
     if flat:
         message = _("Send the calendar either as spec or as fields, not both.")
         raise ValidationFailed(
@@ -97,6 +99,8 @@ def _calendar_data(payload: CalendarIn, *, whole: bool) -> tuple[dict[str, Any],
     }
     if "name" in given or whole:
         data["name"] = given.get("name", "")
+    if "translations" in given:
+        data["translations"] = given["translations"] or {}
     return data, True
 
 

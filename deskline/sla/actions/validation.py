@@ -138,11 +138,20 @@ def calendar_clean(*, data: Mapping[str, Any], calendar: Calendar | None = None)
 
     ValidationFailed per field (the Calendar's attributes) when it is not a calendar every
     screen can show and the clock can count on; the configuration screens check a form with it.
+    `translations` may come too: the calendar's name in other languages, e.g.
+    {"zh-hans": {"name": "上海办公时间"}} (not part of the exported spec).
     """
-    _refuse_unknown_fields(data, CALENDAR_ATTRIBUTES)
+    _refuse_unknown_fields(data, (*CALENDAR_ATTRIBUTES, "translations"))
     _refuse_null_characters(data)
     row = calendar or Calendar()
     for name, value in data.items():
+        if name == "translations":
+            try:
+                value = validate_translations(
+                    dict(value) if isinstance(value, Mapping) else value, ("name",)
+                )
+            except ValidationError as error:
+                raise invalid(name, " ".join(error.messages), "invalid_translations") from None
         setattr(row, name, value)
     name = row.name.strip() if isinstance(row.name, str) else ""
     if not name:

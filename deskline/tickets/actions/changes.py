@@ -20,6 +20,7 @@ from deskline.desks.models import (
     Status,
     StatusCategory,
 )
+from deskline.desks.people import people_scope
 from deskline.sla.conditions import Signal, signals_for_transition
 from deskline.tickets.access import is_agent_of
 from deskline.tickets.actions.checks import (
@@ -97,7 +98,9 @@ def ticket_update(
         if not isinstance(given, Mapping):
             raise field_error("fields", _("Fields must be an object."), "invalid_fields")
         request_fields = list(ticket.request_type.fields.all())
-        cleaned = clean_field_values(request_fields, given, partial=True)
+        cleaned = clean_field_values(
+            request_fields, given, partial=True, people=people_scope(actor, desk)
+        )
         merged = {**ticket.fields, **cleaned}
         for key, value in given.items():
             if value in (None, "", []):

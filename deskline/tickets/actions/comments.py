@@ -15,6 +15,7 @@ from deskline.core.errors import PermissionDenied
 from deskline.core.markdown import render_markdown
 from deskline.core.time import now
 from deskline.desks.catalog import catalog
+from deskline.desks.fields import clean_attachment_ids
 from deskline.desks.models import Status, StatusCategory
 from deskline.sla.conditions import Signal
 from deskline.tickets.access import is_agent_of
@@ -32,6 +33,7 @@ from deskline.tickets.actions.notifications import notify_customer_reply
 from deskline.tickets.models import (
     Comment,
     EventKind,
+    ParticipantReason,
     Ticket,
 )
 from deskline.tickets.service_levels import sla_record
@@ -61,7 +63,11 @@ def ticket_comment(
     if not isinstance(body, str) or not body.strip():
         raise field_error("body", _("Write a message."), "body_required")
     cleaned = clean_text(body, "body", COMMENT_MAX)
-    attachments = unclaimed_attachments(actor, list(attachment_ids), "attachments")
+    try:
+        ids = clean_attachment_ids(list(attachment_ids))
+    except ValueError as error:
+        raise field_error("attachments", error.args[0], "invalid_attachment") from None
+    attachments = unclaimed_attachments(actor, ids, "attachments")
     with transaction.atomic():
         at = now()
         locked: Ticket | None = None
@@ -89,7 +95,9 @@ def ticket_comment(
             touched["sla_due_at"] = ticket.sla_due_at = locked.sla_due_at
         Ticket.objects.filter(pk=ticket.pk).update(**touched)
         if not agent and actor.pk != ticket.reporter_id:
-            ticket.participants.add(actor)
+            # Taking part gives no access of its own: unshared, the request is theirs no more
+            # (an existing "added" participant keeps that reason: add() leaves the row alone).
+            ticket.participants.add(actor, through_defaults={"reason": ParticipantReason.COMMENTED})
         new_event(
             ticket,
             actor,

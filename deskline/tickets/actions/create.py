@@ -21,6 +21,7 @@ from deskline.desks.models import (
     Desk,
     RequestType,
 )
+from deskline.desks.people import people_scope
 from deskline.sla.actions import SlaPlan, sla_save
 from deskline.tickets.access import is_agent_of
 from deskline.tickets.actions.checks import (
@@ -134,7 +135,8 @@ def ticket_create(
     if channel not in Channel.values:
         raise field_error("channel", _("Unknown channel."), "invalid_channel")
     request_fields = list(request_type.fields.all())
-    cleaned_fields = clean_field_values(request_fields, fields)
+    # A user field names only people the actor may name (their colleagues, for a customer).
+    cleaned_fields = clean_field_values(request_fields, fields, people=people_scope(actor, desk))
     attachments = unclaimed_attachments(
         actor, attachment_ids_in(request_fields, cleaned_fields), "fields"
     )

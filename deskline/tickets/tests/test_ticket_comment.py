@@ -174,3 +174,19 @@ def test_a_comment_with_one_bad_attachment_claims_none(helpdesk: Helpdesk, ticke
     assert row_counts() == before
     assert Attachment.objects.get(pk=mine.pk).ticket is None
     assert Comment.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "ids", [[2**63], [0], list(range(1, 22))], ids=["past-an-integer", "zero", "too-many"]
+)
+def test_attachment_ids_no_row_can_have_or_too_many_are_refused_at_any_door(
+    helpdesk: Helpdesk, ticket, ids
+):
+    before = row_counts()
+    with pytest.raises(ValidationFailed) as refused:
+        ticket_comment(actor=helpdesk.alice, ticket=ticket, body="see files", attachment_ids=ids)
+    assert (refused.value.code, list(refused.value.fields)) == (
+        "invalid_attachment",
+        ["attachments"],
+    )
+    assert row_counts() == before

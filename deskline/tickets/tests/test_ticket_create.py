@@ -205,3 +205,25 @@ def test_a_description_keeps_ordinary_formatting_and_safe_links(helpdesk: Helpde
     assert {"strong", "ol", "li", "a", "code"} <= markup.tags
     assert markup.urls == ["https://wiki.example/vpn"]
     assert 'rel="noopener noreferrer nofollow"' in ticket.description_html
+
+
+def test_a_customer_names_only_colleagues_in_a_user_field_whatever_the_door(helpdesk: Helpdesk):
+    before = row_counts()
+    with pytest.raises(ValidationFailed) as refused:
+        ticket_create(
+            actor=helpdesk.alice,
+            desk=helpdesk.it,
+            request_type=helpdesk.laptop,
+            summary="New laptop",
+            fields={"location": "Shanghai", "manager": helpdesk.carol.email},
+        )
+    assert refused.value.code == "invalid_fields" and "fields.manager" in refused.value.fields
+    assert row_counts() == before
+    ticket = ticket_create(
+        actor=helpdesk.alice,
+        desk=helpdesk.it,
+        request_type=helpdesk.laptop,
+        summary="New laptop",
+        fields={"location": "Shanghai", "manager": helpdesk.bob.email},
+    )
+    assert ticket.fields["manager"] == "bob@acme.example"
