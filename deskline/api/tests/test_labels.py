@@ -5,20 +5,12 @@ import json
 
 import pytest
 from django.test import Client
-from django.utils import translation
 
 from deskline.testing.factories import ApiClient, make_ticket
 from deskline.testing.scenario import Helpdesk, row_counts, ticket_state
 from deskline.tickets.models import Label
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english_after_each_test():
-    """A request in Chinese leaves Chinese active in the thread; start the next test afresh."""
-    yield
-    translation.deactivate()
 
 
 TWENTY = [f"label{n}" for n in range(20)]

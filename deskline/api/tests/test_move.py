@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
 
 from deskline.accounts.models import Role, User
 from deskline.testing.factories import ApiClient, make_request_type, make_ticket, make_user
@@ -16,13 +15,6 @@ from deskline.tickets.actions import ticket_move
 from deskline.tickets.models import Ticket, TicketKeyAlias
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english_after_each_test():
-    """A request in Chinese leaves Chinese active in the thread; start the next test afresh."""
-    yield
-    translation.deactivate()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from deskline.accounts.models import Role, User
 from deskline.desks.catalog import catalog
@@ -17,13 +16,6 @@ from deskline.testing.factories import make_user
 from deskline.testing.scenario import Helpdesk
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english_after_each_test():
-    """A request in Chinese leaves Chinese active in the thread; start the next test afresh."""
-    yield
-    translation.deactivate()
 
 
 @pytest.fixture

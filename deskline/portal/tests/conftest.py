@@ -1,6 +1,5 @@
 import pytest
 from django.test import Client
-from django.utils import translation
 
 from deskline.accounts.models import User
 from deskline.testing.scenario import Helpdesk, build_helpdesk
@@ -21,10 +20,3 @@ def signed_in():
         return client
 
     return sign_in
-
-
-@pytest.fixture(autouse=True)
-def english_after_each_test():
-    """A request in Chinese leaves Chinese active in the thread; start the next test afresh."""
-    yield
-    translation.deactivate()

@@ -1,14 +1,13 @@
 """Two agents at once: optimistic versions let exactly one edit of a version win, and counters
 never lose an increment."""
 
-import threading
 from collections.abc import Callable
 
 import pytest
-from django.db import connection
 
 from deskline.accounts.models import Role
 from deskline.core.errors import Conflict
+from deskline.testing.concurrency import run_together
 from deskline.testing.factories import make_desk, make_request_type, make_team, make_user
 from deskline.tickets.actions import ticket_comment, ticket_create, ticket_update
 from deskline.tickets.models import Ticket, TicketEvent
@@ -17,26 +16,7 @@ THREADS = 8
 
 
 def _run_together(work: Callable[[int], object]) -> tuple[list[object], list[BaseException]]:
-    start = threading.Barrier(THREADS)
-    results: list[object] = []
-    errors: list[BaseException] = []
-
-    def run(index: int) -> None:
-        try:
-            start.wait(timeout=30)
-            results.append(work(index))
-        except BaseException as error:  # collected and asserted on in the main thread
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results, errors
+    return run_together(work, THREADS)
 
 
 @pytest.fixture

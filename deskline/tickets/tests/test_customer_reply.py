@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime
-import threading
 
 import pytest
 import time_machine
-from django.db import connection
 
 from deskline.accounts.models import Role
 from deskline.core.errors import PermissionDenied, ValidationFailed
 from deskline.desks.models import Status
 from deskline.sla.models import Cycle
+from deskline.testing.concurrency import run_together
 from deskline.testing.factories import make_team, make_ticket, make_user
 from deskline.testing.faults import event_writes_failing
 from deskline.testing.scenario import Helpdesk, build_helpdesk, row_counts, ticket_state
@@ -284,29 +283,17 @@ def test_replies_at_the_same_moment_all_land_and_move_it_back_once():
     mover = make_user(role=Role.AGENT, teams=[helpdesk.frontline, helpdesk.people])
     ticket = waiting_ticket(helpdesk, is_shared_with_organization=True)
     colleagues = [make_user(organization=helpdesk.acme) for _ in range(THREADS - 1)]
-    start = threading.Barrier(THREADS)
-    errors: list[BaseException] = []
 
     def work(index: int) -> None:
-        try:
-            start.wait(timeout=30)
-            fresh = Ticket.objects.get(pk=ticket.pk)
-            if index == 0:  # and someone moves it to HR meanwhile
-                ticket_move(
-                    actor=mover, ticket=fresh, desk=helpdesk.hr, request_type=helpdesk.onboarding
-                )
-            else:
-                ticket_comment(actor=colleagues[index - 1], ticket=fresh, body=f"Me too {index}")
-        except BaseException as error:  # collected and asserted on in the main thread
-            errors.append(error)
-        finally:
-            connection.close()
+        fresh = Ticket.objects.get(pk=ticket.pk)
+        if index == 0:  # and someone moves it to HR meanwhile
+            ticket_move(
+                actor=mover, ticket=fresh, desk=helpdesk.hr, request_type=helpdesk.onboarding
+            )
+        else:
+            ticket_comment(actor=colleagues[index - 1], ticket=fresh, body=f"Me too {index}")
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    _results, errors = run_together(work, THREADS)
 
     # A reply waiting for the lock still finds the ticket after another reply (or the move)
     # changed its status: the lock reads the row alone, not joined to its old status.

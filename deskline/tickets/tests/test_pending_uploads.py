@@ -7,16 +7,15 @@ import datetime
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import time_machine
-from django.db import connection
 from django.utils import translation
 
 from deskline.core.errors import ValidationFailed
+from deskline.testing.concurrency import run_together
 from deskline.testing.factories import ApiClient, make_ticket
 from deskline.testing.scenario import Helpdesk, build_helpdesk, row_counts
 from deskline.tickets.actions import (
@@ -150,26 +149,7 @@ UPLOADERS = 8
 
 
 def _together(work: Callable[[int], object]) -> tuple[list[object], list[BaseException]]:
-    start = threading.Barrier(UPLOADERS)
-    results: list[object] = []
-    errors: list[BaseException] = []
-
-    def run(index: int) -> None:
-        try:
-            start.wait(timeout=30)
-            results.append(work(index))
-        except BaseException as error:  # collected and asserted on in the main thread
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(UPLOADERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results, errors
+    return run_together(work, UPLOADERS)
 
 
 def test_parallel_uploads_never_pass_the_quota(transactional_db, settings):

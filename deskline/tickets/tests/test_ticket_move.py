@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import threading
+from collections.abc import Callable
 
 import pytest
 import time_machine
@@ -15,6 +15,7 @@ from deskline.accounts.models import Role, User
 from deskline.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from deskline.desks.models import Desk, FieldType, Status
 from deskline.sla.models import Cycle
+from deskline.testing.concurrency import run_together
 from deskline.testing.factories import (
     make_desk,
     make_request_type,
@@ -422,27 +423,8 @@ def test_a_moved_ticket_is_worked_on_at_its_new_desk(helpdesk: Helpdesk, mover):
 THREADS = 6
 
 
-def _together(work) -> tuple[list[object], list[BaseException]]:
-    start = threading.Barrier(THREADS)
-    results: list[object] = []
-    errors: list[BaseException] = []
-
-    def run(index: int) -> None:
-        try:
-            start.wait(timeout=30)
-            results.append(work(index))
-        except BaseException as error:  # collected and asserted on in the main thread
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results, errors
+def _together(work: Callable[[int], object]) -> tuple[list[object], list[BaseException]]:
+    return run_together(work, THREADS)
 
 
 @pytest.fixture

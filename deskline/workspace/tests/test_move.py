@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.utils import translation
 
 from deskline.accounts.models import Role, User
 from deskline.desks.models import RequestType
@@ -17,13 +16,6 @@ from deskline.tickets.models import Ticket, TicketKeyAlias
 from deskline.workspace.tests.conftest import it_ticket, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english_after_each_test():
-    """A request in Chinese leaves Chinese active in the thread; start the next test afresh."""
-    yield
-    translation.deactivate()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.utils import translation
 
 from deskline.testing.scenario import Helpdesk
 from deskline.tickets.actions import ticket_comment, ticket_transition, ticket_update
@@ -12,13 +11,6 @@ from deskline.workspace.tests.conftest import it_ticket, signed_in
 from deskline.workspace.tests.test_notifications import texts
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english_after_each_test():
-    """A request in Chinese leaves Chinese active in the thread; start the next test afresh."""
-    yield
-    translation.deactivate()
 
 
 @pytest.fixture
