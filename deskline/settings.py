@@ -144,6 +144,8 @@ INSTALLED_APPS = [
     "deskline.desks",
     "deskline.sla",
     "deskline.tickets",
+    "deskline.knowledge",
+    "deskline.community",
     "deskline.search",
     "deskline.api",
     "deskline.portal",
