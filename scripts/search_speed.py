@@ -60,76 +60,90 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=100_000)
     parser.add_argument("--tickets", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--existing", action="store_true", help="measure the rows already there")
     arguments = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "deskline.settings")
     import django
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection, transaction
+    from django.db import connection
 
     call_command("migrate", verbosity=0)
     rng = random.Random(12)
     print(f"database: {connection.vendor}")
     if arguments.documents:
-        from deskline.search import documents
-        from deskline.search.text import indexed_text, words
-
-        started = time.monotonic()
-        rows, vocabulary = [], set()
-        for n in range(arguments.documents):
-            chinese = rng.random() < 0.3
-            title = _fake(rng, chinese, rng.randint(3, 7))
-            body = _fake(rng, chinese, rng.randint(40, 160))
-            language = "zh-hans" if chinese else "en"
-            rows.append(("article", 10_000_000 + n, language, rng.choice([None, 1, 2]), title,
-                         body, indexed_text(title), indexed_text(body)))  # fmt: skip
-            if not chinese and n < 2000:
-                vocabulary |= words(f"{title} {body}")
-        print(f"{len(rows):,} documents made ({time.monotonic() - started:.1f} s)")
-        columns = "kind, object_id, language, desk_id, title, body, title_terms, body_terms"
-        with transaction.atomic():
-            raw = connection.connection
-            if connection.vendor == "postgresql":
-                with (
-                    raw.cursor() as cursor,
-                    cursor.copy(f"COPY search_searchdocument ({columns}) FROM STDIN") as copy,
-                ):
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                raw.executemany(
-                    f"INSERT INTO search_searchdocument ({columns}) VALUES (?,?,?,?,?,?,?,?)", rows
-                )
-            from deskline.search.models import SearchWord
-
-            SearchWord.objects.bulk_create(
-                [SearchWord(word=w) for w in vocabulary], ignore_conflicts=True
-            )
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        print(f"documents written and indexed ({time.monotonic() - started:.1f} s)")
-        for query in DOC_QUERIES:
-            p50, p95 = _timed(
-                arguments.repeat,
-                lambda q=query: documents.search_documents(q, language="en", desk_ids=[1, None]),
-            )
-            print(f"search_documents {query!r:34} p50 {p50:7.2f} ms  p95 {p95:7.2f} ms")
-        counter = iter(range(10**9))
-
-        def index_one() -> None:
-            n = next(counter)
-            chinese = n % 3 == 0
-            with transaction.atomic():
-                documents.index_document(
-                    kind="question", object_id=n, language="zh-hans" if chinese else "en",
-                    title=_fake(rng, chinese, 6), body=_fake(rng, chinese, 300), desk_id=1,
-                )  # fmt: skip
-
-        p50, p95 = _timed(arguments.repeat * 3, index_one)
-        print(f"index_document (300 words)                 p50 {p50:7.2f} ms  p95 {p95:7.2f} ms")
+        if not arguments.existing:
+            _write_documents(arguments.documents, rng)
+        _measure_documents(arguments.repeat, rng)
     if arguments.tickets:
         _tickets(arguments, rng)
+
+
+def _write_documents(count: int, rng: random.Random) -> None:
+    from django.db import connection, transaction
+
+    from deskline.search.models import SearchWord
+    from deskline.search.text import indexed_text, words
+
+    started = time.monotonic()
+    rows, vocabulary = [], set()
+    for n in range(count):
+        chinese = rng.random() < 0.3
+        title = _fake(rng, chinese, rng.randint(3, 7))
+        body = _fake(rng, chinese, rng.randint(40, 160))
+        language = "zh-hans" if chinese else "en"
+        rows.append(("article", 10_000_000 + n, language, rng.choice([None, 1, 2]), title,
+                     body, indexed_text(title), indexed_text(body)))  # fmt: skip
+        if not chinese and n < 2000:
+            vocabulary |= words(f"{title} {body}")
+    print(f"{len(rows):,} documents made ({time.monotonic() - started:.1f} s)")
+    columns = "kind, object_id, language, desk_id, title, body, title_terms, body_terms"
+    with transaction.atomic():
+        raw = connection.connection
+        if connection.vendor == "postgresql":
+            with (
+                raw.cursor() as cursor,
+                cursor.copy(f"COPY search_searchdocument ({columns}) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            raw.executemany(
+                f"INSERT INTO search_searchdocument ({columns}) VALUES (?,?,?,?,?,?,?,?)", rows
+            )
+        SearchWord.objects.bulk_create(
+            [SearchWord(word=w) for w in vocabulary], ignore_conflicts=True
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"documents written and indexed ({time.monotonic() - started:.1f} s)")
+
+
+def _measure_documents(repeat: int, rng: random.Random) -> None:
+    from django.db import transaction
+
+    from deskline.search import documents
+
+    for query in DOC_QUERIES:
+        p50, p95 = _timed(
+            repeat,
+            lambda q=query: documents.search_documents(q, language="en", desk_ids=[1, None]),
+        )
+        print(f"search_documents {query!r:34} p50 {p50:7.2f} ms  p95 {p95:7.2f} ms")
+    counter = iter(range(10**9))
+
+    def index_one() -> None:
+        n = next(counter)
+        chinese = n % 3 == 0
+        with transaction.atomic():
+            documents.index_document(
+                kind="question", object_id=n, language="zh-hans" if chinese else "en",
+                title=_fake(rng, chinese, 6), body=_fake(rng, chinese, 300), desk_id=1,
+            )  # fmt: skip
+
+    p50, p95 = _timed(repeat * 3, index_one)
+    print(f"index_document (300 words)                 p50 {p50:7.2f} ms  p95 {p95:7.2f} ms")
 
 
 def _tickets(arguments: argparse.Namespace, rng: random.Random) -> None:

@@ -12,7 +12,8 @@ Ranking (ADR 0016): SQLite's FTS5 bm25() with the title weighing 4 times the bod
 ts_rank_cd over a vector with the title at weight A and the body at B; documents in the
 searcher's language have their score doubled. Every word of the query must be found (the last
 may be the start of a word, for suggestions while typing); when none is, misspelt English
-words are corrected to a known word, then any word may be found.
+words are corrected to a known word, then any word may be found. At most the newest CANDIDATES
+matches in scope are ranked, so that a search costs the same at 100,000 documents as at 1,000.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ LANGUAGE_BOOST = 2.0  # the score of a document in the searcher's language is mu
 MAX_CORRECTED = 4  # misspelt words corrected per query
 # Matches ranked per query, the newest first: a word in more documents than this says little
 # about them, and ranking every match would cost time in proportion to the index (ADR 0016).
-CANDIDATES = 1000
+CANDIDATES = 500
 
 
 @dataclass(frozen=True)
