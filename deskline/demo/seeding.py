@@ -615,8 +615,9 @@ def _load(
     if fts_trigger:
         say(f"indexing the new tickets for search ({time.monotonic() - started:.1f} s)")
         _execute([
-            "INSERT INTO search_ticket_fts(rowid, summary, description) SELECT id, summary, "
-            f"description FROM tickets_ticket WHERE id >= {ids[0]} ORDER BY id",
+            "INSERT INTO search_ticket_fts(rowid, summary, description) SELECT id, "
+            "deskline_space_cjk(summary), deskline_space_cjk(description) "
+            f"FROM tickets_ticket WHERE id >= {ids[0]} ORDER BY id",
             fts_trigger,
         ])  # fmt: skip
     if vendor == "postgresql":

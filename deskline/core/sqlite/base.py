@@ -40,6 +40,7 @@ from typing import Any
 from django.db import OperationalError
 from django.db.backends.sqlite3 import base
 
+from deskline.core.sqlite import functions
 from deskline.core.sqlite.checkpoints import (
     AUTOMATIC_CHECKPOINT_PAGES,
     CHANGES_PER_CHECKPOINT,
@@ -181,6 +182,7 @@ class DatabaseWrapper(_SQLiteWrapper):
 
     def get_new_connection(self, conn_params: Any) -> Any:
         connection = super().get_new_connection(conn_params)
+        functions.register(connection)
         if self._lock_path() is not None:
             connection.execute(f"PRAGMA wal_autocheckpoint={AUTOMATIC_CHECKPOINT_PAGES}")
         self._changes_at_checkpoint = connection.total_changes
