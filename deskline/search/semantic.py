@@ -114,7 +114,8 @@ class _Index:
     ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     kinds: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
     desks: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    languages: list[str] = field(default_factory=list)
+    languages: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int16))
+    language_codes: dict[str, int] = field(default_factory=dict)
     matrix: np.ndarray = field(
         default_factory=lambda: np.zeros((0, embeddings.DIMENSIONS), dtype=np.int8)
     )
@@ -127,6 +128,7 @@ class _Index:
         self.ids = np.resize(self.ids, capacity)
         self.kinds = np.resize(self.kinds, capacity)
         self.desks = np.resize(self.desks, capacity)
+        self.languages = np.resize(self.languages, capacity)
         matrix = np.zeros((capacity, embeddings.DIMENSIONS), dtype=np.int8)
         matrix[: self.size] = self.matrix[: self.size]
         self.matrix = matrix
@@ -138,9 +140,7 @@ class _Index:
             row = self.size
             self.size += 1
             self.positions[document_id] = row
-            self.languages.append(language)
-        else:
-            self.languages[row] = language
+        self.languages[row] = self.language_codes.setdefault(language, len(self.language_codes))
         self.ids[row] = document_id
         self.kinds[row] = KINDS.index(kind) if kind in KINDS else -1
         self.desks[row] = _NO_DESK if desk_id is None else desk_id
@@ -255,13 +255,10 @@ def _semantic_ranking(
     scores = _similarities(index, vector)
     scores[~_scope(index, kinds, desk_ids)] = -np.inf
     scores[scores < MIN_SIMILARITY] = -np.inf
-    if language:
-        same = np.fromiter(
-            (found == language for found in index.languages[: index.size]),
-            dtype=bool,
-            count=index.size,
+    if language in index.language_codes:
+        scores[index.languages[: index.size] == index.language_codes[language]] += (
+            SAME_LANGUAGE_BONUS
         )
-        scores[same] += SAME_LANGUAGE_BONUS
     count = min(limit, index.size)
     top = np.argpartition(-scores, count - 1)[:count]
     top = top[np.argsort(-scores[top], kind="stable")]
