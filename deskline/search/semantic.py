@@ -34,9 +34,11 @@ STATE_ID = 1
 # unrelated query finds nothing rather than the least unrelated articles.
 MIN_SIMILARITY = 0.30
 # Documents in the searcher's language rank first among near-equals.
-SAME_LANGUAGE_BONUS = 0.05
-# Reciprocal rank fusion: each list adds 1 / (RRF_K + rank).
+SAME_LANGUAGE_BONUS = 0.1
+# Reciprocal rank fusion: each list adds weight / (RRF_K + rank).
 RRF_K = 60
+LEXICAL_WEIGHT = 1.0
+SEMANTIC_WEIGHT = 1.0
 # How deep each list is read before fusing.
 CANDIDATES = 50
 _NO_DESK = -1
@@ -321,12 +323,12 @@ def hybrid_search(
     known: dict[tuple[str, int], Hit] = {}
     for rank, hit in enumerate(lexical, start=1):
         key = (hit.kind, hit.object_id)
-        scores[key] = scores.get(key, 0.0) + 1.0 / (RRF_K + rank)
+        scores[key] = scores.get(key, 0.0) + LEXICAL_WEIGHT / (RRF_K + rank)
         known.setdefault(key, hit)
     semantic_hits = _hits(ranked)
     for rank, hit in enumerate(semantic_hits, start=1):
         key = (hit.kind, hit.object_id)
-        scores[key] = scores.get(key, 0.0) + 1.0 / (RRF_K + rank)
+        scores[key] = scores.get(key, 0.0) + SEMANTIC_WEIGHT / (RRF_K + rank)
         known.setdefault(key, hit)
     order = sorted(scores, key=lambda key: -scores[key])[:limit]
     return [_with_score(known[key], scores[key]) for key in order]
