@@ -7,23 +7,39 @@ app's business. An action that publishes, edits or hides a document calls `index
 `search_documents` answers best first. The caller decides who may see what by the `desk_ids` it
 passes (None in the list stands for documents of no desk, i.e. global ones) and by only indexing
 what is public: the index holds searchable copies, never access rules.
+
+Ranking (ADR 0016): SQLite's FTS5 bm25() with the title weighing 4 times the body, PostgreSQL's
+ts_rank_cd over a vector with the title at weight A and the body at B; documents in the
+searcher's language have their score doubled. Every word of the query must be found (the last
+may be the start of a word, for suggestions while typing); when none is, misspelt English
+words are corrected to a known word, then any word may be found.
 """
 
 from __future__ import annotations
 
+import itertools
+import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import transaction
-from django.db.models import Q
-from django.utils.html import escape
+from django.db import connection, transaction
 
-from deskline.search.models import SearchDocument
+from deskline.search import highlight
+from deskline.search.models import SearchDocument, SearchWord
+from deskline.search.text import indexed_text, is_cjk, is_english_word, query_tokens, words
 
 # Kinds of document. A new kind is a new constant here.
 ARTICLE = "article"
 QUESTION = "question"
 KINDS = (ARTICLE, QUESTION)
+
+MAX_QUERY_CHARACTERS = 500  # a longer query is cut there before it is segmented
+MAX_QUERY_TERMS = 12  # and only its first distinct words count
+MAX_LIMIT = 200
+TITLE_WEIGHT = 4.0  # SQLite bm25(): a title match weighs this many body matches
+LANGUAGE_BOOST = 2.0  # the score of a document in the searcher's language is multiplied by it
+MAX_CORRECTED = 4  # misspelt words corrected per query
 
 
 @dataclass(frozen=True)
@@ -49,12 +65,27 @@ def index_document(
     """Make (or keep) the document findable with this text; replaces what was indexed before."""
     if kind not in KINDS:
         raise ValueError(f"unknown document kind {kind!r}")
+    title_terms = indexed_text(title, language)
+    body_terms = indexed_text(body, language)
+    found = words(f"{title} {body}")
     with transaction.atomic():
         SearchDocument.objects.update_or_create(
             kind=kind,
             object_id=object_id,
-            defaults={"language": language, "title": title, "body": body, "desk_id": desk_id},
+            defaults={
+                "language": language,
+                "title": title,
+                "body": body,
+                "desk_id": desk_id,
+                "title_terms": title_terms,
+                "body_terms": body_terms,
+            },
         )
+        if found:
+            known = set(SearchWord.objects.filter(word__in=found).values_list("word", flat=True))
+            SearchWord.objects.bulk_create(
+                [SearchWord(word=word) for word in sorted(found - known)], ignore_conflicts=True
+            )
 
 
 def remove_document(*, kind: str, object_id: int) -> None:
@@ -73,32 +104,174 @@ def search_documents(
     """Documents matching `query`, best first. `language` is the searcher's: documents in it
     rank first, others still match. `desk_ids` limits to those desks (None = global documents);
     None means every desk. An empty or meaningless query finds nothing."""
-    # A first, plain implementation (every word in title or body); the ranked backends
-    # replace it behind this same signature.
-    words = [word for word in (query or "").split() if word][:8]
-    if not words:
+    return lexical_search(query, kinds=kinds, language=language, desk_ids=desk_ids, limit=limit)
+
+
+def lexical_search(
+    query: str,
+    *,
+    kinds: Sequence[str] = KINDS,
+    language: str | None = None,
+    desk_ids: Iterable[int | None] | None = None,
+    limit: int = 20,
+) -> list[Hit]:
+    """The keyword half of document search, as `search_documents` (a hybrid ranking may ask
+    for more candidates: up to MAX_LIMIT); `score` is the backend's, larger is better."""
+    terms = query_terms(query)
+    kinds = [kind for kind in kinds if kind in KINDS]
+    scope = None if desk_ids is None else list(desk_ids)
+    if not terms or not kinds or scope == []:
         return []
-    documents = SearchDocument.objects.filter(kind__in=list(kinds))
-    if desk_ids is not None:
-        ids = list(desk_ids)
-        scope = Q(desk_id__in=[d for d in ids if d is not None])
-        if None in ids:
-            scope |= Q(desk_id__isnull=True)
-        documents = documents.filter(scope)
-    for word in words:
-        documents = documents.filter(Q(title__icontains=word) | Q(body__icontains=word))
-    hits = []
-    for document in documents.order_by("-id")[: max(1, min(limit, 100))]:
-        score = 1.0 + (0.5 if language and document.language == language else 0.0)
-        hits.append(
-            Hit(
-                kind=document.kind,
-                object_id=document.object_id,
-                language=document.language,
-                score=score,
-                title_html=escape(document.title),
-                snippet_html=escape(document.body[:200]),
-            )
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    search = _search_postgresql if connection.vendor == "postgresql" else _search_sqlite
+    rows = search(terms, kinds, scope, language, limit, every=True)
+    if not rows:
+        corrected = _corrected(terms)
+        if corrected != terms:
+            terms = corrected
+            rows = search(terms, kinds, scope, language, limit, every=True)
+    if not rows and len(terms) > 1:
+        rows = search(terms, kinds, scope, language, limit, every=False)
+    found = highlight.pattern(terms)
+    return [
+        Hit(
+            kind=kind,
+            object_id=int(object_id),
+            language=document_language,
+            score=float(score),
+            title_html=highlight.mark(title, found),
+            snippet_html=highlight.snippet(body, found),
         )
-    hits.sort(key=lambda hit: -hit.score)
-    return hits
+        for kind, object_id, document_language, title, body, score in rows
+    ]
+
+
+def query_terms(query: str) -> list[str]:
+    """The distinct words of `query` that are searched for, in order, at most MAX_QUERY_TERMS;
+    English stop words are left out (a query of only those finds nothing)."""
+    cut = (query or "")[:MAX_QUERY_CHARACTERS]
+    return list(dict.fromkeys(query_tokens(cut)))[:MAX_QUERY_TERMS]
+
+
+def _is_prefix(term: str) -> bool:
+    return not is_cjk(term) and len(term) >= 3
+
+
+def _scope_sql(kinds: list[str], scope: list[int | None] | None) -> tuple[str, list[Any]]:
+    sql = f"d.kind IN ({', '.join(['%s'] * len(kinds))})"
+    params: list[Any] = list(kinds)
+    if scope is not None:
+        desks = [desk for desk in scope if desk is not None]
+        parts = []
+        if desks:
+            parts.append(f"d.desk_id IN ({', '.join(['%s'] * len(desks))})")
+            params.extend(desks)
+        if None in scope:
+            parts.append("d.desk_id IS NULL")
+        sql += " AND (" + " OR ".join(parts) + ")"
+    return sql, params
+
+
+def _search_sqlite(
+    terms: list[str],
+    kinds: list[str],
+    scope: list[int | None] | None,
+    language: str | None,
+    limit: int,
+    *,
+    every: bool,
+) -> list[tuple[Any, ...]]:
+    # Quoted strings are plain text to FTS5; "*" after the last makes it a prefix.
+    quoted = ['"' + term.replace('"', '""') + '"' for term in terms]
+    if _is_prefix(terms[-1]):
+        quoted[-1] += "*"
+    match = (" " if every else " OR ").join(quoted)
+    where, params = _scope_sql(kinds, scope)
+    sql = (
+        "SELECT d.kind, d.object_id, d.language, d.title, d.body, "
+        f"-bm25(search_document_fts, {TITLE_WEIGHT}, 1.0) "
+        f"* (CASE WHEN d.language = %s THEN {LANGUAGE_BOOST} ELSE 1.0 END) AS score "
+        "FROM search_document_fts JOIN search_searchdocument d "
+        "ON d.id = search_document_fts.rowid "
+        f"WHERE search_document_fts MATCH %s AND {where} "
+        "ORDER BY score DESC, d.id DESC LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [language or "", match, *params, limit])
+        return list(cursor.fetchall())
+
+
+def _search_postgresql(
+    terms: list[str],
+    kinds: list[str],
+    scope: list[int | None] | None,
+    language: str | None,
+    limit: int,
+    *,
+    every: bool,
+) -> list[tuple[Any, ...]]:
+    quoted = ["'" + term.replace("'", "''").replace("\\", "\\\\") + "'" for term in terms]
+    if _is_prefix(terms[-1]):
+        quoted[-1] += ":*"
+    tsquery = (" & " if every else " | ").join(quoted)
+    where, params = _scope_sql(kinds, scope)
+    sql = (
+        "SELECT d.kind, d.object_id, d.language, d.title, d.body, "
+        "ts_rank_cd(d.search_vector, q) "
+        f"* (CASE WHEN d.language = %s THEN {LANGUAGE_BOOST} ELSE 1.0 END) AS score "
+        "FROM search_searchdocument d, to_tsquery('english'::regconfig, %s) q "
+        f"WHERE d.search_vector @@ q AND {where} "
+        "ORDER BY score DESC, d.id DESC LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [language or "", tsquery, *params, limit])
+        return list(cursor.fetchall())
+
+
+def _corrected(terms: list[str]) -> list[str]:
+    """`terms` with misspelt English words replaced by a known word one edit away (SQLite) or
+    the most similar by trigrams (PostgreSQL)."""
+    unknown = [term for term in terms if is_english_word(term)][: MAX_CORRECTED * 2]
+    if not unknown:
+        return terms
+    known = set(SearchWord.objects.filter(word__in=unknown).values_list("word", flat=True))
+    replacements: dict[str, str] = {}
+    for term in [term for term in unknown if term not in known][:MAX_CORRECTED]:
+        if len(term) < 4:
+            continue
+        if connection.vendor == "postgresql":
+            better = _nearest_postgresql(term)
+        else:
+            better = _nearest_sqlite(term)
+        if better:
+            replacements[term] = better
+    return [replacements.get(term, term) for term in terms]
+
+
+def _edits(word: str) -> list[str]:
+    """Words one edit from `word`, the likeliest typos first: two letters swapped, a letter
+    left out, one too many, one wrong."""
+    letters = string.ascii_lowercase
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    swapped = [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
+    missing = [a + c + b for a, b in splits for c in letters]
+    extra = [a + b[1:] for a, b in splits if b]
+    wrong = [a + c + b[1:] for a, b in splits if b for c in letters if c != b[0]]
+    return list(dict.fromkeys(itertools.chain(swapped, missing, extra, wrong)))
+
+
+def _nearest_sqlite(word: str) -> str | None:
+    candidates = [candidate for candidate in _edits(word) if len(candidate) >= 3]
+    known = set(SearchWord.objects.filter(word__in=candidates).values_list("word", flat=True))
+    return next((candidate for candidate in candidates if candidate in known), None)
+
+
+def _nearest_postgresql(word: str) -> str | None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT word FROM search_searchword WHERE word %% %s "
+            "ORDER BY similarity(word, %s) DESC, word LIMIT 1",
+            [word, word],
+        )
+        row = cursor.fetchone()
+    return str(row[0]) if row else None

@@ -13,6 +13,11 @@ class SearchDocument(models.Model):
     desk_id = models.BigIntegerField(null=True, blank=True)
     title = models.TextField()
     body = models.TextField()
+    # The words of title and body as the index reads them (search.text.indexed_text): Chinese
+    # segmented by jieba, words separated by spaces. SQLite's FTS5 table and PostgreSQL's
+    # weighted vector (search/migrations/0006) are built from these two columns.
+    title_terms = models.TextField(default="", editable=False)
+    body_terms = models.TextField(default="", editable=False)
 
     class Meta:
         constraints = [
@@ -49,3 +54,13 @@ class VectorIndexState(models.Model):
 
     def __str__(self) -> str:
         return f"vectors {self.token} v{self.version}"
+
+
+class SearchWord(models.Model):
+    """An English word found in some indexed document: what a misspelt query word is corrected
+    to. Words are only added (a word no document has any more finds nothing, which is harmless)."""
+
+    word = models.CharField(max_length=32, unique=True)
+
+    def __str__(self) -> str:
+        return self.word

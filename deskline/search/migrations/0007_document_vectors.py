@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("search", "0004_ticket_chinese_text"),
+        ("search", "0006_ranked_document_index"),
     ]
 
     operations = [
