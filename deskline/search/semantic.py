@@ -36,8 +36,8 @@ MIN_SIMILARITY = 0.30
 # Documents in the searcher's language rank first among near-equals.
 SAME_LANGUAGE_BONUS = 0.1
 # Reciprocal rank fusion: each list adds weight / (RRF_K + rank).
-RRF_K = 60
-LEXICAL_WEIGHT = 1.0
+RRF_K = 5
+LEXICAL_WEIGHT = 0.5
 SEMANTIC_WEIGHT = 1.0
 # How deep each list is read before fusing.
 CANDIDATES = 50
