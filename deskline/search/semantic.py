@@ -197,7 +197,7 @@ def reset_indexes() -> None:
 # ---- searching ----------------------------------------------------------------------------
 
 
-def _scope(index: _Index, kinds: Sequence[str], desk_ids: Iterable[int | None] | None):
+def _scope(index: _Index, kinds: Sequence[str], desk_ids: Sequence[int | None] | None):
     size = index.size
     codes = [KINDS.index(kind) for kind in kinds if kind in KINDS]
     mask = np.isin(index.kinds[:size], np.array(codes, dtype=np.int8))
@@ -217,14 +217,11 @@ def _similarities(index: _Index, vector: np.ndarray) -> np.ndarray:
     return products.astype(np.float32) * (scale / (127.0 * 127.0))
 
 
-def _hits(ranked: list[tuple[int, float]]) -> list[Hit]:
-    """Hits for (SearchDocument id, score), best first; documents gone since are skipped."""
-    documents = SearchDocument.objects.in_bulk([document_id for document_id, _ in ranked])
+def _hits(ranked: list[tuple[int, float]], documents: dict[int, SearchDocument]) -> list[Hit]:
+    """Hits for (SearchDocument id, score), best first."""
     hits = []
     for document_id, score in ranked:
-        document = documents.get(document_id)
-        if document is None:
-            continue
+        document = documents[document_id]
         hits.append(
             Hit(
                 kind=document.kind,
@@ -238,22 +235,15 @@ def _hits(ranked: list[tuple[int, float]]) -> list[Hit]:
     return hits
 
 
-def _semantic_ranking(
-    query: str,
+def _ranking(
+    index: _Index,
+    vector: np.ndarray,
     *,
     kinds: Sequence[str],
     language: str | None,
-    desk_ids: Iterable[int | None] | None,
+    desk_ids: Sequence[int | None] | None,
     limit: int,
 ) -> list[tuple[int, float]]:
-    if not embeddings.available():
-        return []
-    vector = embeddings.query_vector(query)
-    if vector is None:
-        return []
-    index = _current_index()
-    if not index.size:
-        return []
     scores = _similarities(index, vector)
     scores[~_scope(index, kinds, desk_ids)] = -np.inf
     scores[scores < MIN_SIMILARITY] = -np.inf
@@ -267,6 +257,40 @@ def _semantic_ranking(
     return [(int(index.ids[row]), float(scores[row])) for row in top if np.isfinite(scores[row])]
 
 
+def _semantic_hits(
+    query: str,
+    *,
+    kinds: Sequence[str],
+    language: str | None,
+    desk_ids: Sequence[int | None] | None,
+    limit: int,
+) -> list[Hit]:
+    if not embeddings.available():
+        return []
+    vector = embeddings.query_vector(query)
+    if vector is None:
+        return []
+    for _attempt in range(3):
+        index = _current_index()
+        if not index.size:
+            return []
+        ranked = _ranking(
+            index, vector, kinds=kinds, language=language, desk_ids=desk_ids, limit=limit
+        )
+        documents = SearchDocument.objects.in_bulk([document_id for document_id, _ in ranked])
+        gone = [document_id for document_id, _ in ranked if document_id not in documents]
+        if not gone:
+            break
+        # Removed documents take their vectors with them without a version bump: a row that
+        # comes up for a document no longer there is struck off, and the ranking runs again.
+        with _indexes_lock:
+            for document_id in gone:
+                row = index.positions.pop(document_id, None)
+                if row is not None:
+                    index.kinds[row] = -1
+    return _hits([(i, score) for i, score in ranked if i in documents], documents)
+
+
 def semantic_search(
     query: str,
     *,
@@ -278,10 +302,8 @@ def semantic_search(
     """Documents near `query` in meaning, in any language, best first (search_documents'
     signature). Nothing when the query has no letters or digits, or nothing is near enough."""
     limit = max(1, min(limit, 100))
-    ranked = _semantic_ranking(
-        query, kinds=kinds, language=language, desk_ids=desk_ids, limit=limit
-    )
-    return _hits(ranked)
+    desk_list = None if desk_ids is None else list(desk_ids)
+    return _semantic_hits(query, kinds=kinds, language=language, desk_ids=desk_list, limit=limit)
 
 
 def _lexical(
@@ -316,7 +338,7 @@ def hybrid_search(
     lexical = _lexical(query, kinds=kinds, language=language, desk_ids=desk_list, limit=depth)
     if not hybrid_enabled():
         return lexical[:limit]
-    ranked = _semantic_ranking(
+    semantic_hits = _semantic_hits(
         query, kinds=kinds, language=language, desk_ids=desk_list, limit=depth
     )
     scores: dict[tuple[str, int], float] = {}
@@ -325,7 +347,6 @@ def hybrid_search(
         key = (hit.kind, hit.object_id)
         scores[key] = scores.get(key, 0.0) + LEXICAL_WEIGHT / (RRF_K + rank)
         known.setdefault(key, hit)
-    semantic_hits = _hits(ranked)
     for rank, hit in enumerate(semantic_hits, start=1):
         key = (hit.kind, hit.object_id)
         scores[key] = scores.get(key, 0.0) + SEMANTIC_WEIGHT / (RRF_K + rank)

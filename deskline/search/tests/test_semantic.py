@@ -153,3 +153,12 @@ def test_int8_vectors_keep_the_cosine():
     assert abs(exact - rounded) < 0.02
     assert len(embeddings.quantize(first)) == embeddings.DIMENSIONS
     assert np.isclose(np.linalg.norm(first), 1.0, atol=1e-3)
+
+
+def test_a_removed_document_does_not_take_the_place_of_one_that_is_still_there():
+    _index(1, *PASSWORD, language="en")
+    _index(2, "重置忘记的密码", "在自助服务页面上设置一个新密码。", language="zh-hans")
+    assert _ids(semantic.semantic_search("忘记密码", language="zh-hans", limit=1)) == [2]
+    documents.remove_document(kind=documents.ARTICLE, object_id=2)  # no version bump
+    assert _ids(semantic.semantic_search("忘记密码", language="zh-hans", limit=1)) == [1]
+    assert _ids(semantic.hybrid_search("忘记密码", language="zh-hans", limit=1)) == [1]
