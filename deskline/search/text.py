@@ -60,6 +60,12 @@ def indexed_text(text: str, language: str | None = None) -> str:
     return " ".join(tokens(text, language))
 
 
+def warm_up() -> None:
+    """Load jieba's dictionary now (a server may call this at start, in a thread of its own,
+    so that the first Chinese search does not wait for it)."""
+    _jieba()
+
+
 def _jieba() -> Any:
     global _tokenizer
     if _tokenizer is None:

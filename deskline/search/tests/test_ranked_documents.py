@@ -193,3 +193,13 @@ def test_search_never_fails_on_any_text(library, query):
 @given(query=st.text(alphabet=st.sampled_from("\"*():-^+ANDORNEAR \\'%_&|!<>密码vpn"), max_size=60))
 def test_search_never_fails_on_search_syntax(library, query):
     search_documents(query)
+
+
+def test_only_the_newest_candidates_are_ranked(monkeypatch):
+    monkeypatch.setattr(documents, "CANDIDATES", 2)
+    _index(1, "Printer printer printer", "printer")  # the best match, but the oldest
+    _index(2, "Printer", "")
+    _index(3, "Paper", "printer")
+    assert _ids("printer") == [2, 3]
+    monkeypatch.setattr(documents, "CANDIDATES", 1000)
+    assert _ids("printer") == [1, 2, 3]
