@@ -8,8 +8,8 @@ memory, read on first use and then only what changed (`VectorIndexState.version`
 every write), so a published article is findable by meaning at the next search.
 
 Neither SQLite (this Python's sqlite3 cannot load extensions, so no sqlite-vec) nor this
-PostgreSQL (no pgvector) can search vectors themselves; a scan of 100,000 int8 vectors in
-numpy is a few milliseconds (ADR 0017 has the numbers).
+PostgreSQL (no pgvector) can search vectors themselves; numpy scans 100,000 int8 vectors in
+24-60 ms on the shared bench machine (ADR 0017 has the numbers, and what would cut them).
 """
 
 from __future__ import annotations
