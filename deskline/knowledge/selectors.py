@@ -130,7 +130,8 @@ def knowledge_search(
     """Published documents matching `query`, best first, each with its object: the article (or
     what the loader of its kind gives). `desk` narrows to that desk's and global documents;
     documents the user may not see are dropped. An empty or meaningless query finds nothing."""
-    if not isinstance(query, str) or not query.strip():
+    # Nothing to find in a query without a letter or digit (empty, spaces, punctuation only).
+    if not isinstance(query, str) or not any(character.isalnum() for character in query):
         return []
     wanted = max(1, min(int(limit), SEARCH_LIMIT_MAX))
     hits = search_documents(
