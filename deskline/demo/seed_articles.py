@@ -195,7 +195,7 @@ def _move_sequences() -> None:
 
 
 def _index(rows: list[Article]) -> None:
-    published = [
+    published: list[dict[str, Any]] = [
         {
             "kind": documents.ARTICLE,
             "object_id": article.pk,
