@@ -24,7 +24,6 @@ from django.utils.html import escape
 from deskline.accounts.models import Locale, Team
 from deskline.core.time import now
 from deskline.desks.models import Desk
-from deskline.knowledge.actions.checks import searchable_text
 from deskline.knowledge.models import Article, ArticleStatus, ArticleVersion, Category
 from deskline.search import documents
 
@@ -194,14 +193,14 @@ def _move_sequences() -> None:
             )
 
 
-def _index(rows: list[Article]) -> None:
+def _index(rows: list[Article], plain: dict[int, str]) -> None:
     published: list[dict[str, Any]] = [
         {
             "kind": documents.ARTICLE,
             "object_id": article.pk,
             "language": article.language,
             "title": article.title,
-            "body": searchable_text(article.body_html),
+            "body": plain[article.pk],
             "desk_id": article.desk_id,
         }
         for article in rows
@@ -247,6 +246,8 @@ def seed_articles(
             versions: list[ArticleVersion] = []
             previous_english: Article | None = None
             plan_of: dict[int, _DeskPlan] = {}
+            # The text the index gets: what the HTML shows, without its tags.
+            plain: dict[int, str] = {}
             for offset in range(count):
                 is_chinese = rng.random() < 0.4
                 translation_of = None
@@ -282,6 +283,7 @@ def seed_articles(
                     published_at=created if status != ArticleStatus.DRAFT else None,
                 )
                 rows.append(article)
+                plain[article.pk] = " ".join(lines)
                 versions.append(
                     ArticleVersion(
                         id=first_version_id + offset,
@@ -301,7 +303,7 @@ def seed_articles(
             ArticleVersion.objects.bulk_create(versions, batch_size=1_000)
             _move_sequences()
             for start in range(0, len(rows), INDEX_BATCH):
-                _index(rows[start : start + INDEX_BATCH])
+                _index(rows[start : start + INDEX_BATCH], plain)
         written += count
         published_total += sum(row.status == ArticleStatus.PUBLISHED for row in rows)
         say(f"{written:>12,} / {articles:,} articles, {published_total:,} published and "
