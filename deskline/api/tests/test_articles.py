@@ -179,3 +179,17 @@ def test_list_and_search_queries_are_bounded(
         assert len(api.get("/articles").json()["items"]) == 13
     with django_assert_max_num_queries(6):  # type: ignore[operator]
         assert len(api.get("/articles", {"q": "VPN"}).json()["items"]) == 13
+
+
+def test_list_answers_match_the_documented_schema(helpdesk: Helpdesk) -> None:
+    from deskline.api.article_schemas import ArticlePage
+
+    article_create(
+        actor=helpdesk.li, title="Printer jam", body="Open tray 2.", language="en",
+        desk=helpdesk.it, status="published",
+    )  # fmt: skip
+    api = ApiClient(helpdesk.li)
+    for params in ({}, {"q": "printer"}):
+        page = ArticlePage.model_validate(api.get("/articles", params).json())
+        assert len(page.items) == 1
+        assert page.items[0].updated_at.utcoffset() is not None
