@@ -193,3 +193,21 @@ def test_list_answers_match_the_documented_schema(helpdesk: Helpdesk) -> None:
         page = ArticlePage.model_validate(api.get("/articles", params).json())
         assert len(page.items) == 1
         assert page.items[0].updated_at.utcoffset() is not None
+
+
+def test_detail_queries_are_bounded(
+    helpdesk: Helpdesk, django_assert_max_num_queries: object
+) -> None:
+    english = article_create(
+        actor=helpdesk.li, title="VPN", body="Connect.", language="en", desk=helpdesk.it,
+        status="published",
+    )  # fmt: skip
+    article_create(
+        actor=helpdesk.li, title="VPN 连接", body="连接。", language="zh-hans", desk=helpdesk.it,
+        status="published", translation_of=english,
+    )  # fmt: skip
+    api = ApiClient(helpdesk.alice)
+    api.get(f"/articles/{english.pk}")
+    with django_assert_max_num_queries(4):  # type: ignore[operator]
+        body = api.get(f"/articles/{english.pk}").json()
+    assert body["owner"] == helpdesk.li.email and len(body["translations"]) == 1
