@@ -54,10 +54,14 @@ class ArticlePatchIn(Strict):
     title: Title | None = None
     body: Body | None = None
     language: LanguageName | None = None
-    desk: str | None = Field(default=None, min_length=1, max_length=20)
+    desk: str | None = Field(
+        default=None, min_length=1, max_length=20, description="A desk's key; null: global."
+    )
     category: RowId | None = None
     review_on: datetime.date | None = None
-    owner: str | None = Field(default=None, max_length=EMAIL_MAX)
+    owner: str | None = Field(
+        default=None, max_length=EMAIL_MAX, description="An agent's e-mail; null: you."
+    )
     note: str = Field(default="", max_length=NOTE_MAX, description="What this version changed.")
     version: Annotated[int, Field(ge=1, le=ROW_ID_MAX)] | None = Field(
         default=None, description="The version you read: refused (409) if someone saved since."
