@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deskline.bench import clock as clock_bench
-from deskline.bench import relevance as relevance_bench
 from deskline.bench import knowledge as knowledge_bench
+from deskline.bench import relevance as relevance_bench
 from deskline.bench.databases import (
     BENCH_AGENT,
     Scratch,
