@@ -273,7 +273,6 @@ def article_edit(request: HttpRequest, article_id: int) -> HttpResponse:
     draft.translation_of = _draft_of(found).translation_of  # fixed once written
     try:
         values = _draft_values(draft, with_translation=False)
-        del values["translation_of"]
         found = actions.article_update(
             actor=user,
             article=found,
