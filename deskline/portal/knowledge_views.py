@@ -109,6 +109,20 @@ def clean_query(raw: str | None) -> str:
     return query
 
 
+def one_per_translation(found: list[tuple[Hit, Any]]) -> list[tuple[Hit, Any]]:
+    """The best-ranked language of each article (the searcher's ranks first)."""
+    seen: set[int] = set()
+    kept = []
+    for hit, found_object in found:
+        if isinstance(found_object, Article):
+            group = _root_id(found_object)
+            if group in seen:
+                continue
+            seen.add(group)
+        kept.append((hit, found_object))
+    return kept
+
+
 @dataclass
 class Result:
     """A search hit as the page lists it: where it leads and its safe, highlighted text."""
@@ -317,7 +331,7 @@ def suggestions(request: HttpRequest, desk_key: str, request_type_id: int) -> Ht
             limit=SUGGESTION_LIMIT,
         )
         extra = step.link_query() if step is not None else None
-        results = results_of(found, extra=extra)
+        results = results_of(one_per_translation(found), extra=extra)
         if step is not None and results and deflection.is_person(request):
             first, first_object = found[0]
             deflection.record(

@@ -375,14 +375,16 @@ def ticket_knowledge_panel(request: HttpRequest, key: str) -> HttpResponse:
     user = agent(request)
     ticket = access_ticket(user, key)
     linked = selectors.linked_articles_for_ticket(user, ticket)
-    linked_ids = {article.pk for article in linked}
-    suggested = [
-        article
-        for _hit, article in selectors.suggested_articles_for_ticket(
-            user, ticket, limit=SUGGESTED_FOR_TICKET + len(linked_ids)
-        )
-        if article.pk not in linked_ids
-    ][:SUGGESTED_FOR_TICKET]
+    # One article per translation group: the best-ranked language (the reader's comes first).
+    seen = {article.translation_of_id or article.pk for article in linked}
+    suggested = []
+    for _hit, article in selectors.suggested_articles_for_ticket(
+        user, ticket, limit=2 * SUGGESTED_FOR_TICKET + len(seen)
+    ):
+        group = article.translation_of_id or article.pk
+        if group not in seen and len(suggested) < SUGGESTED_FOR_TICKET:
+            seen.add(group)
+            suggested.append(article)
     context = {"ticket": ticket, "linked": linked, "suggested": suggested}
     if request.headers.get("HX-Request") == "true":
         return render(request, "workspace/knowledge/_ticket_panel.html", context)

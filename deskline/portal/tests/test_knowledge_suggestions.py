@@ -233,3 +233,20 @@ def test_a_form_sent_with_a_bad_journey_still_raises_the_request(helpdesk, signe
     assert response.status_code == 302
     assert Ticket.objects.count() == 1
     assert steps() == []
+
+
+def test_an_article_and_its_translation_are_suggested_once(helpdesk, signed_in, vpn):
+    actions.article_create(
+        actor=helpdesk.li,
+        title="连接 VPN",
+        body="打开 VPN 客户端。",
+        language="zh-hans",
+        desk=helpdesk.it,
+        translation_of=vpn,
+        status="published",
+    )
+
+    page = signed_in(helpdesk.alice).get(suggestions_url(helpdesk), {"summary": "vpn"})
+    page = page.content.decode()
+
+    assert "Connect to the VPN" in page and "连接 VPN" not in page

@@ -217,3 +217,22 @@ def test_the_report_shows_only_my_desks(helpdesk: Helpdesk):
     page = signed_in(helpdesk.hana).get("/agent/knowledge/deflection/").content.decode()
 
     assert "No suggestions were shown in this period." in page
+
+
+def test_the_panel_suggests_an_article_once_whatever_its_translations(helpdesk: Helpdesk):
+    vpn = published(helpdesk.li, "VPN troubleshooting", desk=helpdesk.it)
+    actions.article_create(
+        actor=helpdesk.li,
+        title="VPN 故障排除",
+        body="VPN",
+        language="zh-hans",
+        desk=helpdesk.it,
+        translation_of=vpn,
+        status="published",
+    )
+    ticket = it_ticket(helpdesk, summary="VPN")
+
+    page = signed_in(helpdesk.li).get(f"/agent/tickets/{ticket.key}/knowledge/", **HTMX)
+    page = page.content.decode()
+
+    assert page.count('data-insert-reply="[') == 1
