@@ -226,7 +226,7 @@ def _render_article(
         if other.status == ArticleStatus.PUBLISHED and other.language != found.language
     ]
     raise_url = (
-        reverse("portal:desk", args=[found.desk.key]) if found.desk_id else reverse("portal:home")
+        reverse("portal:desk", args=[found.desk.key]) if found.desk else reverse("portal:home")
     )
     return render(
         request,

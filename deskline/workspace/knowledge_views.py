@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from deskline.accounts.models import Locale, User
-from deskline.core.errors import Conflict, DomainError, ValidationFailed
+from deskline.core.errors import Conflict, DomainError, Message, ValidationFailed
 from deskline.core.time import now
 from deskline.desks.catalog import catalog
 from deskline.desks.models import Desk
@@ -163,7 +163,7 @@ def _draft_of(found: Article) -> Draft:
         title=found.title,
         body=found.body,
         language=found.language,
-        desk=found.desk.key if found.desk_id else "",
+        desk=found.desk.key if found.desk else "",
         category=str(found.category_id or ""),
         translation_of=str(found.translation_of_id or ""),
         review_on=found.review_on.isoformat() if found.review_on else "",
@@ -187,7 +187,7 @@ def _posted_draft(request: HttpRequest) -> Draft:
 def _draft_values(draft: Draft, *, with_translation: bool) -> dict[str, Any]:
     """The editor's posted values as the actions take them (they check every one); an id
     that is no number is refused here, since no action could take it."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[Message]] = {}
     values: dict[str, Any] = {
         "title": draft.title,
         "body": draft.body,
@@ -204,7 +204,7 @@ def _draft_values(draft: Draft, *, with_translation: bool) -> dict[str, Any]:
         if raw and values[name] is None:
             errors[name] = [message]
     if errors:
-        raise ValidationFailed(_("Some values are not valid."), fields=dict(errors))
+        raise ValidationFailed(_("Some values are not valid."), fields=errors)
     return values
 
 
@@ -377,7 +377,7 @@ def ticket_knowledge_panel(request: HttpRequest, key: str) -> HttpResponse:
     linked = selectors.linked_articles_for_ticket(user, ticket)
     # One article per translation group: the best-ranked language (the reader's comes first).
     seen = {article.translation_of_id or article.pk for article in linked}
-    suggested = []
+    suggested: list[Article] = []
     for _hit, article in selectors.suggested_articles_for_ticket(
         user, ticket, limit=2 * SUGGESTED_FOR_TICKET + len(seen)
     ):

@@ -148,8 +148,10 @@ def test_a_draft_or_an_unknown_article_is_not_found(helpdesk, signed_in, client)
     assert client.get(f"/knowledge/articles/{draft.pk}/").status_code == 404
     assert client.get("/knowledge/articles/999999/").status_code == 404
     assert client.get("/knowledge/articles/99999999999999999999999/").status_code == 404
-    # ...while the desk's agents, who write it, may read it.
-    assert signed_in(helpdesk.li).get(f"/knowledge/articles/{draft.pk}/").status_code == 200
+    # ...while the desk's agents, who write it, may read it (without "Was this helpful?").
+    response = signed_in(helpdesk.li).get(f"/knowledge/articles/{draft.pk}/")
+    assert response.status_code == 200
+    assert "Was this helpful?" not in response.content.decode()
 
 
 def test_an_article_of_an_inactive_desk_is_hidden_from_customers(helpdesk, signed_in, vpn):
@@ -212,3 +214,21 @@ def test_feedback_on_a_draft_is_not_found(helpdesk, client):
 
     assert response.status_code == 404
     assert draft.status == ArticleStatus.DRAFT and not ArticleFeedback.objects.exists()
+
+
+def _shelved(helpdesk, count):
+    for number in range(count):
+        write_article(helpdesk.li, title=f"Article {number}", desk=helpdesk.it)
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_the_knowledge_page_reads_in_the_same_queries_however_many_articles(
+    helpdesk, client, django_assert_max_num_queries, count
+):
+    _shelved(helpdesk, count)
+    client.get("/desks/IT/knowledge/")  # the catalogue is loaded once per process
+
+    with django_assert_max_num_queries(6):
+        response = client.get("/desks/IT/knowledge/", {"q": "article"})
+
+    assert response.content.decode().count('href="/knowledge/articles/') >= count

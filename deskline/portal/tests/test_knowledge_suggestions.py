@@ -250,3 +250,14 @@ def test_an_article_and_its_translation_are_suggested_once(helpdesk, signed_in, 
     page = page.content.decode()
 
     assert "Connect to the VPN" in page and "连接 VPN" not in page
+
+
+def test_suggestions_take_a_few_queries(helpdesk, signed_in, vpn, django_assert_max_num_queries):
+    customer = signed_in(helpdesk.alice)
+    params = {"summary": "vpn", "journey": JOURNEY}
+    customer.get(suggestions_url(helpdesk), params, **BROWSER)
+
+    with django_assert_max_num_queries(8):
+        response = customer.get(suggestions_url(helpdesk), params, **BROWSER)
+
+    assert "Connect to the VPN" in response.content.decode()

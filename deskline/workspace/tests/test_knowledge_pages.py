@@ -222,7 +222,7 @@ def test_a_file_is_attached(helpdesk: Helpdesk, tmp_path, settings):
         f"/knowledge/articles/{article.pk}/files/{attachment.pk}/"
     )
     assert download.status_code == 200
-    assert b"".join(download.streaming_content) == b"plain text"
+    assert download.getvalue() == b"plain text"
 
 
 def test_a_refused_file_writes_nothing(helpdesk: Helpdesk, tmp_path, settings):
