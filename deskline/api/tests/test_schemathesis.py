@@ -35,6 +35,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from deskline.accounts.actions import api_token_create
+from deskline.knowledge.actions import article_create
 from deskline.testing.factories import make_ticket
 from deskline.testing.scenario import Helpdesk
 from deskline.testing.sla import make_calendar, make_first_response_metric
@@ -73,6 +74,7 @@ class World:
     ticket_key: str
     calendar_id: int
     policy_id: int
+    article_id: int
 
 
 @pytest.fixture
@@ -106,8 +108,12 @@ def world(request, helpdesk: Helpdesk, in_process_wsgi: None) -> World:
     )
     calendar = make_calendar()
     policy = make_first_response_metric(helpdesk.it, calendar)
+    article = article_create(
+        actor=helpdesk.li, title="Connect to the VPN", body="Open **Settings**.", language="en",
+        desk=helpdesk.it, status="published",
+    )  # fmt: skip
     _row, token = api_token_create(user=getattr(helpdesk, request.param))
-    return World(helpdesk, token, ticket.key, calendar.pk, policy.pk)
+    return World(helpdesk, token, ticket.key, calendar.pk, policy.pk, article.pk)
 
 
 @dataclass(frozen=True)
@@ -174,6 +180,26 @@ def _aims(world: World) -> dict[str, Aim]:
         "POST /api/v1/sla/calendars": calendar,
         "PATCH /api/v1/sla/calendars/{calendar_id}": calendar,
         "PUT /api/v1/sla/calendars/{calendar_id}": calendar,
+        "POST /api/v1/articles": Aim(
+            anchors={"desk": "IT", "language": "en"},
+            variants={
+                "title": ["Reset your password", "重置密码"],
+                "language": ["zh-Hans"],
+                "status": ["published", "draft"],
+                "translation_of": [world.article_id, None],
+                "category": [None],
+            },
+        ),
+        "PATCH /api/v1/articles/{article_id}": Aim(
+            anchors={},
+            variants={
+                "title": ["Reset your password"],
+                "language": ["en", "zh-Hans"],
+                "desk": ["IT", "HR", None],
+                "owner": [helpdesk.li.email, None],
+                "category": [None],
+            },
+        ),
     }
 
 
@@ -197,7 +223,11 @@ def _aim(case: Any, world: World) -> None:
             path["key"] = world.ticket_key
         if isinstance(path.get("desk"), str):
             path["desk"] = "IT"
-        for name, row_id in (("calendar_id", world.calendar_id), ("policy_id", world.policy_id)):
+        for name, row_id in (
+            ("calendar_id", world.calendar_id),
+            ("policy_id", world.policy_id),
+            ("article_id", world.article_id),
+        ):
             if type(path.get(name)) is int:
                 path[name] = row_id
         case.path_parameters = path
