@@ -1,6 +1,6 @@
 from django.urls import path
 
-from deskline.portal import account_views, people_views, request_views, views
+from deskline.portal import account_views, knowledge_views, people_views, request_views, views
 
 app_name = "portal"
 
@@ -13,6 +13,24 @@ urlpatterns = [
         "desks/<str:desk_key>/new/<int:request_type_id>/",
         views.raise_request,
         name="raise_request",
+    ),
+    path(
+        "desks/<str:desk_key>/new/<int:request_type_id>/suggestions/",
+        knowledge_views.suggestions,
+        name="suggestions",
+    ),
+    path("desks/<str:desk_key>/knowledge/", knowledge_views.knowledge, name="desk_knowledge"),
+    path("knowledge/", knowledge_views.knowledge, name="knowledge"),
+    path("knowledge/articles/<int:article_id>/", knowledge_views.article, name="article"),
+    path(
+        "knowledge/articles/<int:article_id>/feedback/",
+        knowledge_views.article_feedback,
+        name="article_feedback",
+    ),
+    path(
+        "knowledge/articles/<int:article_id>/files/<int:attachment_id>/",
+        knowledge_views.article_file,
+        name="article_file",
     ),
     path("people/suggestions/", people_views.people_suggestions, name="people_suggestions"),
     path("requests/", request_views.request_list, name="requests"),

@@ -19,6 +19,8 @@ from deskline.core.time import now
 from deskline.desks.models import Desk, RequestType
 from deskline.desks.people import people_scope
 from deskline.desks.selectors import request_types_for_desk
+from deskline.knowledge.models import DeflectionKind
+from deskline.portal import deflection
 from deskline.portal.expectations import form_expectations
 from deskline.portal.forms import RaiseRequestForm, form_name
 from deskline.portal.http import error_pages
@@ -84,6 +86,19 @@ def desk(request: HttpRequest, desk_key: str) -> HttpResponse:
 def people_suggestions_url(desk: Desk) -> str:
     """Where a user field's picker of `desk`'s forms asks for people (see `people_views`)."""
     return f"{reverse('portal:people_suggestions')}?{urlencode({'desk': desk.key})}"
+
+
+def article_suggestions_attributes(desk: Desk, request_type: RequestType) -> dict[str, str]:
+    """The summary box's htmx attributes: while one types, articles that may answer it."""
+    url = reverse("portal:suggestions", args=[desk.key, request_type.pk])
+    return {
+        "hx-get": url,
+        "hx-trigger": "input changed delay:300ms",
+        "hx-target": "#article-suggestions",
+        "hx-include": "#raise-journey",
+        "hx-sync": "this:replace",
+        "autocomplete": "off",
+    }
 
 
 class _FormRefused(Exception):
@@ -154,9 +169,22 @@ def raise_request(request: HttpRequest, desk_key: str, request_type_id: int) -> 
         people=people_scope(user, found_desk),
         suggestions_url=people_suggestions_url(found_desk),
     )
+    # The visit's journey id: kept across a page with errors, a new one on a fresh form.
+    journey = (form.is_bound and deflection.valid_journey(request.POST.get("journey"))) or (
+        deflection.new_journey()
+    )
+    form.fields["summary"].widget.attrs.update(
+        article_suggestions_attributes(found_desk, request_type)
+    )
     if form.is_bound and form.is_valid():
         ticket = _raise(user, found_desk, request_type, form)
         if ticket is not None:
+            if deflection.valid_journey(request.POST.get("journey")):
+                deflection.record(
+                    request,
+                    deflection.Journey(journey, found_desk, request_type),
+                    DeflectionKind.SUBMITTED,
+                )
             messages.success(
                 request,
                 _("Your request %(key)s was sent. We will reply here and by e-mail.")
@@ -179,6 +207,7 @@ def raise_request(request: HttpRequest, desk_key: str, request_type_id: int) -> 
             "request_type": request_type,
             "form": form,
             "expectations": expectations,
+            "journey": journey,
         },
         status=400 if form.is_bound else 200,
     )
