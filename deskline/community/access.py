@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from deskline.accounts.models import User
-from deskline.community.models import Question
+from deskline.community.models import Answer, Question
 from deskline.core.errors import NotFound, PermissionDenied
 from deskline.desks.models import Desk
 from deskline.desks.selectors import desks_for_user, served_desk_ids
@@ -88,3 +88,28 @@ def may_post(user: Any) -> User:
     if not is_signed_in(user) or getattr(user, "is_system", False):
         raise PermissionDenied(_("Sign in to take part."), code="sign_in_required")
     return user  # type: ignore[no-any-return]  # a signed-in User
+
+
+def unknown_answer() -> NotFound:
+    return NotFound(_("There is no such answer."), code="unknown_answer")
+
+
+def access_answer(user: Any, answer_id: Any, *, question: Question | None = None) -> Answer:
+    """One answer `user` may read (of a question they may read; hidden ones only for its
+    moderators), with its question attached, or NotFound. With `question`, only its answers."""
+    try:
+        number = int(answer_id)
+    except (TypeError, ValueError):
+        raise unknown_answer() from None
+    if isinstance(answer_id, bool) or not 0 < number < 2**63:
+        raise unknown_answer()
+    answer = Answer.objects.filter(pk=number).first()
+    if answer is None or (question is not None and answer.question_id != question.pk):
+        raise unknown_answer()
+    try:
+        answer.question = question or access_question(user, answer.question_id)
+    except NotFound:
+        raise unknown_answer() from None
+    if answer.is_hidden and not can_moderate(user, answer.question):
+        raise unknown_answer()
+    return answer

@@ -362,10 +362,10 @@ def question_to_article(*, actor: User, question: Question) -> Any:
     """Turn a question and its accepted answer (else its best visible one) into a draft article
     of the knowledge base, in the question's language and desk, owned by the agent: moderators
     only. Returns the article."""
+    user = _moderator(actor, question)
     # Imported here while the knowledge actions land on their own branch.
     from deskline.knowledge.actions import article_create
 
-    user = _moderator(actor, question)
     if question.is_hidden:
         raise PermissionDenied(_("This question is hidden."), code="question_hidden")
     answer = (

@@ -35,6 +35,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from deskline.accounts.actions import api_token_create
+from deskline.community.actions import answer_post, question_ask
 from deskline.testing.factories import make_ticket
 from deskline.testing.scenario import Helpdesk
 from deskline.testing.sla import make_calendar, make_first_response_metric
@@ -73,6 +74,8 @@ class World:
     ticket_key: str
     calendar_id: int
     policy_id: int
+    question_id: int
+    answer_id: int
 
 
 @pytest.fixture
@@ -106,8 +109,12 @@ def world(request, helpdesk: Helpdesk, in_process_wsgi: None) -> World:
     )
     calendar = make_calendar()
     policy = make_first_response_metric(helpdesk.it, calendar)
+    question = question_ask(
+        actor=helpdesk.bob, title="VPN certificate expired", body="Since Monday.", desk=helpdesk.it
+    )
+    answer = answer_post(actor=helpdesk.li, question=question, body="Renew it in the portal.")
     _row, token = api_token_create(user=getattr(helpdesk, request.param))
-    return World(helpdesk, token, ticket.key, calendar.pk, policy.pk)
+    return World(helpdesk, token, ticket.key, calendar.pk, policy.pk, question.pk, answer.pk)
 
 
 @dataclass(frozen=True)
@@ -168,6 +175,13 @@ def _aims(world: World) -> dict[str, Aim]:
             anchors={}, variants={"status": ["in_progress", "resolved", "open"]}
         ),
         "POST /api/v1/tickets/{key}/comments": Aim(anchors={}, variants={"body": ["Thanks!"]}),
+        "POST /api/v1/questions": Aim(
+            anchors={"title": "Where is the guest Wi-Fi password?", "body": "For visitors."},
+            variants={"desk": ["IT", None], "language": ["en", "zh-Hans", None]},
+        ),
+        "POST /api/v1/questions/{question_id}/accept": Aim(
+            anchors={"answer": world.answer_id}, variants={}
+        ),
         "POST /api/v1/attachments": Aim(anchors={"file": b"a few words of text"}, variants={}),
         "POST /api/v1/sla/policies": policy,
         "PATCH /api/v1/sla/policies/{policy_id}": Aim(anchors={}, variants=policy.variants),
@@ -197,7 +211,12 @@ def _aim(case: Any, world: World) -> None:
             path["key"] = world.ticket_key
         if isinstance(path.get("desk"), str):
             path["desk"] = "IT"
-        for name, row_id in (("calendar_id", world.calendar_id), ("policy_id", world.policy_id)):
+        for name, row_id in (
+            ("calendar_id", world.calendar_id),
+            ("policy_id", world.policy_id),
+            ("question_id", world.question_id),
+            ("answer_id", world.answer_id),
+        ):
             if type(path.get(name)) is int:
                 path[name] = row_id
         case.path_parameters = path
