@@ -4,6 +4,7 @@ with their versions, feedback, files, links to tickets, and the deflection they 
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -141,6 +142,20 @@ class ArticleFeedback(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["article", "user"], name="article_feedback_user")]
+        constraints = [
+            # One answer per person, and per anonymous session, for each article: a second
+            # answer changes the first (`knowledge.actions.article_feedback`).
+            models.UniqueConstraint(
+                fields=["article", "user"],
+                condition=models.Q(user__isnull=False),
+                name="article_feedback_one_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["article", "session_key"],
+                condition=models.Q(user__isnull=True) & ~models.Q(session_key=""),
+                name="article_feedback_one_per_session",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.article_id} {self.is_helpful}"
@@ -216,6 +231,16 @@ class DeflectionEvent(models.Model):
         indexes = [
             models.Index(fields=["desk", "created_at"], name="deflection_desk_day"),
             models.Index(fields=["journey", "kind"], name="deflection_journey"),
+        ]
+        constraints = [
+            # A step is counted once per journey and document, however often the page reloads.
+            models.UniqueConstraint(
+                models.F("journey"),
+                models.F("kind"),
+                Coalesce("article_id", models.Value(0)),
+                Coalesce("question_id", models.Value(0)),
+                name="deflection_step_once",
+            )
         ]
 
     def __str__(self) -> str:
