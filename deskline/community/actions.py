@@ -21,6 +21,8 @@ from deskline.core.markdown import render_markdown
 from deskline.core.text import check_storable_text
 from deskline.core.time import now
 from deskline.desks.models import Desk
+from deskline.knowledge.actions import article_create
+from deskline.knowledge.models import Article
 from deskline.search.documents import QUESTION, index_document, remove_document
 
 TITLE_MAX = 200
@@ -358,14 +360,11 @@ def question_view(*, question: Question) -> None:
     Question.objects.filter(pk=question.pk).update(view_count=F("view_count") + 1)
 
 
-def question_to_article(*, actor: User, question: Question) -> Any:
+def question_to_article(*, actor: User, question: Question) -> Article:
     """Turn a question and its accepted answer (else its best visible one) into a draft article
     of the knowledge base, in the question's language and desk, owned by the agent: moderators
     only. Returns the article."""
     user = _moderator(actor, question)
-    # Imported here while the knowledge actions land on their own branch.
-    from deskline.knowledge.actions import article_create
-
     if question.is_hidden:
         raise PermissionDenied(_("This question is hidden."), code="question_hidden")
     answer = (
@@ -386,4 +385,5 @@ def question_to_article(*, actor: User, question: Question) -> Any:
             language=question.language,
             desk=question.desk,
             status="draft",
+            note=_("From question #%(id)d") % {"id": question.pk},
         )

@@ -296,3 +296,39 @@ def test_every_refusal_is_a_domain_error_with_a_status(helpdesk):
         vote(actor=helpdesk.alice, target=question, value=1)
 
     assert refused.value.status == 403
+
+
+def test_an_agent_turns_a_question_and_its_accepted_answer_into_a_draft(helpdesk):
+    from deskline.community.actions import question_to_article
+    from deskline.knowledge.models import ArticleStatus
+
+    question = _ask(helpdesk)
+    answer_post(actor=helpdesk.bob, question=question, body="Reboot first.")
+    accepted = answer_post(actor=helpdesk.li, question=question, body="Renew the certificate.")
+    answer_accept(actor=helpdesk.alice, answer=accepted)
+
+    article = question_to_article(actor=helpdesk.li, question=question)
+
+    assert article.status == ArticleStatus.DRAFT
+    assert (article.title, article.language, article.desk) == (question.title, "en", helpdesk.it)
+    assert article.owner == helpdesk.li
+    assert "certificate expired" in article.body and "Renew the certificate." in article.body
+    assert "Reboot first." not in article.body
+
+
+def test_customers_and_unanswered_questions_make_no_article(helpdesk):
+    from deskline.community.actions import question_to_article
+    from deskline.core.errors import Conflict
+    from deskline.knowledge.models import Article
+
+    question = _ask(helpdesk)
+
+    with pytest.raises(Conflict) as unanswered:
+        question_to_article(actor=helpdesk.li, question=question)
+    answer_post(actor=helpdesk.li, question=question, body="Renew it.")
+    with pytest.raises(PermissionDenied) as refused:
+        question_to_article(actor=helpdesk.alice, question=question)
+
+    assert unanswered.value.code == "no_answer"
+    assert refused.value.code == "not_a_moderator"
+    assert not Article.objects.exists()

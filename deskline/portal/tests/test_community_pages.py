@@ -246,3 +246,16 @@ def test_the_pages_speak_chinese(helpdesk, question, signed_in):
     response = Client().get(reverse("portal:questions"), HTTP_ACCEPT_LANGUAGE="zh-hans")
 
     assert "问答" in response.content.decode()
+
+
+def test_agents_turn_a_question_into_a_draft_article(helpdesk, question, signed_in):
+    from deskline.knowledge.models import Article, ArticleStatus
+
+    answer_post(actor=helpdesk.li, question=question, body="Renew it.")
+    url = reverse("portal:question_to_article", kwargs={"question_id": question.pk})
+
+    response = signed_in(helpdesk.li).post(url, follow=True)
+
+    article = Article.objects.get()
+    assert article.status == ArticleStatus.DRAFT
+    assert f"Draft article #{article.pk} created" in response.content.decode()
