@@ -169,12 +169,17 @@ def _detail_context(
     moderator = can_moderate(user, question)
     for answer in answers:
         answer.my_vote = votes.get(f"a{answer.pk}", 0)  # type: ignore[attr-defined]
-        answer.can_vote = signed_in and answer.author_id != user.pk  # type: ignore[attr-defined]
+        answer.can_vote = (  # type: ignore[attr-defined]
+            signed_in
+            and answer.author_id != user.pk
+            and not answer.is_hidden
+            and not question.is_hidden
+        )
     return {
         "question": question,
         "answers": answers,
         "question_vote": votes.get(f"q{question.pk}", 0),
-        "can_vote_question": signed_in and question.author_id != user.pk,
+        "can_vote_question": signed_in and question.author_id != user.pk and not question.is_hidden,
         "can_accept": signed_in and (question.author_id == user.pk or moderator),
         "can_answer": signed_in
         and not question.is_locked
