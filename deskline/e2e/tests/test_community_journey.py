@@ -44,7 +44,7 @@ def test_ask_answer_vote_accept_and_lock(open_page, helpdesk: Helpdesk):
     agent = open_page(viewport=LAPTOP)
     sign_in(agent, helpdesk.li)
     agent.goto(f"/questions/{question.pk}/")
-    agent.get_by_label("Your answer").fill("Renew the certificate in *Settings › VPN*.")
+    agent.get_by_label("Your answer").fill("Renew the certificate in *Settings > VPN*.")
     agent.get_by_role("button", name="Post my answer").click()
     expect(agent.get_by_text("Your answer is published.")).to_be_visible()
     answer = question.answers.get()
@@ -98,7 +98,7 @@ def threads(helpdesk: Helpdesk) -> dict[str, Question]:
     accepted = answer_post(
         actor=helpdesk.li,
         question=english,
-        body="Open **Settings › VPN**, choose *Renew certificate*, then reconnect.",
+        body="Open **Settings > VPN**, choose *Renew certificate*, then reconnect.",
     )
     answer_post(actor=helpdesk.carol, question=english, body="Restarting the laptop helped me.")
     answer_accept(actor=helpdesk.alice, answer=accepted)
