@@ -27,6 +27,7 @@ from deskline.accounts.models import Organization, Team, User
 from deskline.core.time import now as current_time
 from deskline.demo.catalog import DESKS, TEAMS, translations
 from deskline.demo.catalog.service_levels import CALENDARS, METRICS
+from deskline.demo.community import load_community
 from deskline.demo.people import ADMIN, ADMIN_EMAIL, EVERYONE, PASSWORD, SITES
 from deskline.demo.plan import Planner, TicketPlan
 from deskline.desks.actions import desk_create, request_type_create
@@ -145,6 +146,7 @@ class _Loader:
         self._back_date()
         self._service_levels()
         self._rebuild_cycles()
+        load_community(users=self.users, desks=self.desks, started_at=self.started_at)
         return DemoSummary(
             desks=len(self.desks), teams=len(self.teams), users=len(self.users), tickets=len(plans)
         )
