@@ -232,14 +232,14 @@ def vote(*, actor: User, target: Question | Answer, value: int) -> int:
     model: type[Question] | type[Answer] = type(target)
     key = {"question_id": target.pk} if isinstance(target, Question) else {"answer_id": target.pk}
     with transaction.atomic():
-        model.objects.select_for_update().filter(pk=target.pk).first()  # type: ignore[attr-defined]
+        model.objects.select_for_update().filter(pk=target.pk).first()
         votes = Vote.objects.filter(user=user, **key)
         if value == 0:
             votes.delete()
         elif not votes.update(value=value):
             Vote.objects.create(user=user, value=value, **key)
         score = Vote.objects.filter(**key).aggregate(total=Sum("value"))["total"] or 0
-        model.objects.filter(pk=target.pk).update(score=score)  # type: ignore[attr-defined]
+        model.objects.filter(pk=target.pk).update(score=score)
         target.score = score
         if isinstance(target, Answer):
             # The best answers' words make the question findable: their order may have changed.

@@ -250,7 +250,8 @@ def _vote(request: HttpRequest, target: Question | Answer, question: Question) -
     if is_htmx(request):
         target.refresh_from_db(fields=["score"])
         kind = "q" if isinstance(target, Question) else "a"
-        votes = selectors.votes_of(user, question, [target] if kind == "a" else [])
+        answers = [target] if isinstance(target, Answer) else []
+        votes = selectors.votes_of(user, question, answers)
         return render(
             request,
             "portal/community/_votes.html",

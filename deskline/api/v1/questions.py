@@ -137,7 +137,7 @@ def _row_out(question: Question, snippet: str | None = None) -> dict[str, Any]:
         "id": question.pk,
         "title": question.title,
         "language": LANGUAGES.get(question.language, question.language),
-        "desk": question.desk.key if question.desk_id else None,
+        "desk": question.desk.key if question.desk is not None else None,
         "status": question.status,
         "answer_count": question.answer_count,
         "score": question.score,

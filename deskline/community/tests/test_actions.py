@@ -3,6 +3,8 @@ refuses (with its code, and nothing written)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from deskline.community.actions import (
@@ -25,7 +27,7 @@ from deskline.testing.scenario import Helpdesk
 
 
 def _ask(helpdesk: Helpdesk, **extra) -> Question:
-    values = {
+    values: dict[str, Any] = {
         "actor": helpdesk.alice,
         "title": "How do I connect to the office VPN?",
         "body": "The client says *certificate expired*.",
