@@ -197,6 +197,7 @@ def question_detail(request: HttpRequest, question_id: int) -> HttpResponse:
     and for the desk's agents the moderation buttons."""
     question = access_question(_user(request), question_id)
     actions.question_view(question=question)
+    question.view_count += 1  # this view too, as the database now counts it
     return render(
         request,
         "portal/community/question.html",

@@ -35,6 +35,7 @@ def test_visitors_read_the_list_and_the_question(helpdesk, question):
     assert page.status_code == 200
     assert "<strong>certificate expired</strong>" in page.content.decode()
     assert "Sign in to answer or vote." in page.content.decode()
+    assert "1 view" in page.content.decode()
     question.refresh_from_db()
     assert question.view_count == 1
 
