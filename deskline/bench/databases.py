@@ -88,14 +88,16 @@ def _facts(url: str) -> tuple[int, dict[str, int]]:
     return int(request_type), {str(k): int(v) for k, v in desks.items()}
 
 
-def prepare(label: str, url: str, tickets: int) -> Scratch:
-    """Migrate the fresh database at `url`, seed `tickets` tickets and make an API token."""
+def prepare(label: str, url: str, tickets: int, articles: int = 0) -> Scratch:
+    """Migrate the fresh database at `url`, seed `tickets` tickets and `articles` knowledge
+    articles, and make an API token."""
     env = _environment(url)
     print(f"== {label}: migrating {url}", flush=True)
     _run(env, "migrate", "--noinput", "-v0")
     _run(env, "collectstatic", "--noinput", "-v0")
     started = time.monotonic()
-    output = _run(env, "seed", "--tickets", str(tickets), "--random-seed", "1")
+    output = _run(env, "seed", "--tickets", str(tickets), "--articles", str(articles),
+                  "--random-seed", "1")  # fmt: skip
     seconds = time.monotonic() - started
     print(f"   {output.strip().splitlines()[-1]} (command: {seconds:.1f} s)", flush=True)
     token = _run(env, "token", "create", "--email", BENCH_AGENT, "--name", "bench").strip()

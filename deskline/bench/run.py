@@ -1,8 +1,11 @@
 """`make bench`: seed scratch databases, run the production server, drive it, print tables.
 
-Environment: BENCH_TICKETS (100000), BENCH_DATABASES (sqlite,postgres), BENCH_SERVERS (granian;
-also gunicorn, uvicorn when installed), BENCH_ROWS (create,list,detail,search,queue,ticketpage,
-clock: the SLA clock's 1,000,000 business_seconds_between, in-process, no server),
+Environment: BENCH_TICKETS (100000), BENCH_ARTICLES (100000), BENCH_DATABASES (sqlite,postgres),
+BENCH_SERVERS (granian; also gunicorn, uvicorn when installed), BENCH_ROWS (create,list,detail,
+search,queue,ticketpage,
+articles: API article search, suggest: help-center suggestions while typing, publish:
+publish-to-searchable in-process; clock: the SLA clock's 1,000,000 business_seconds_between,
+in-process, no server),
 BENCH_WORKERS (2),
 BENCH_CONCURRENCY (8), BENCH_SECONDS (20, the time bound of a row), BENCH_REQUESTS (a number to
 bound every row; by default each row has its own), BENCH_ROUNDS (1; more alternate the servers),
@@ -17,7 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deskline.bench import clock as clock_bench
-from deskline.bench.databases import Scratch, fresh_postgres, fresh_sqlite, prepare
+from deskline.bench import knowledge as knowledge_bench
+from deskline.bench.databases import (
+    BENCH_AGENT,
+    Scratch,
+    fresh_postgres,
+    fresh_sqlite,
+    prepare,
+)
 from deskline.bench.load import RowResult, ensure_wrk, run_row
 from deskline.bench.server import SERVERS, Server, is_installed
 from deskline.demo.seeding import SEARCH_TERMS
@@ -45,9 +55,11 @@ ROWS = (
     Row("search", "API search q=", "search", 2000, 143.5, None),
     Row("queue", "Workspace queue (c=1)", "page", 500, None, 50, concurrency=1),
     Row("ticketpage", "Workspace ticket (c=1)", "ticketpage", 1000, None, 50, concurrency=1),
+    Row("articles", "API search articles q=", "paths", 2000, None, 30),
+    Row("suggest", "Suggestions while typing", "htmlpaths", 1000, None, 50, concurrency=1),
 )
 WARM_UP_REQUESTS = 100
-HTML_MODES = ("page", "ticketpage")
+HTML_MODES = ("page", "ticketpage", "htmlpaths")
 
 
 def _env_int(name: str, default: int) -> int:
@@ -66,6 +78,10 @@ def _argument(row: Row, scratch: Scratch) -> str:
         return "/api/v1/tickets?desk=IT&status=open"
     if row.mode == "page":
         return "/agent/queues/unassigned/"
+    if row.key == "articles":
+        return knowledge_bench.article_search_paths()
+    if row.key == "suggest":
+        return knowledge_bench.suggestion_paths("IT", scratch.request_type_id)
     if row.mode in ("detail", "ticketpage"):
         return f"IT:{scratch.last_numbers['IT']}"
     return ",".join(SEARCH_TERMS)
@@ -104,6 +120,14 @@ def bench_server(scratch: Scratch, server_name: str, rows: list[Row]) -> list[st
         server.wait_until_ready(scratch.token)
         for row in rows:
             argument = _argument(row, scratch)
+            if row.key == "suggest":
+                first = server.url + argument.split(",")[0]
+                status = knowledge_bench.url_answers(first, scratch.session_cookie)
+                if status == 404:
+                    lines.append(f"{row.title:<24} skipped: the help center has no suggestion "
+                                 f"URL in this build ({first} answers 404)")  # fmt: skip
+                    print(lines[-1], flush=True)
+                    continue
 
             credential = scratch.session_cookie if row.mode in HTML_MODES else scratch.token
 
@@ -148,16 +172,17 @@ def bench_server(scratch: Scratch, server_name: str, rows: list[Row]) -> list[st
 def main() -> int:
     """Run the bench as configured by the environment; non-zero when any request failed."""
     tickets = _env_int("BENCH_TICKETS", 100_000)
+    articles = _env_int("BENCH_ARTICLES", 100_000)
     databases = _env_list("BENCH_DATABASES", "sqlite,postgres")
     servers = _env_list("BENCH_SERVERS", "granian")
-    wanted = _env_list("BENCH_ROWS", ",".join([*(row.key for row in ROWS), "clock"]))
+    wanted = _env_list("BENCH_ROWS", ",".join([*(row.key for row in ROWS), "publish", "clock"]))
     rows = [row for row in ROWS if row.key in wanted]
     tables: list[list[str]] = []
     if "clock" in wanted:
         tables.append(clock_bench.table(clock_bench.run_clock_bench()))
         if rows:  # the server rows take minutes: show this table now, and again at the end
             print("\n".join(tables[-1]), flush=True)
-    if not rows:
+    if not rows and "publish" not in wanted:
         print()
         for table in tables:
             print("\n".join(table), end="\n\n")
@@ -169,15 +194,24 @@ def main() -> int:
     ensure_wrk()
     for database in databases:
         if database == "sqlite":
-            url, label = fresh_sqlite(BENCH_DIR), f"SQLite, {tickets:,} tickets"
+            url, label = (
+                fresh_sqlite(BENCH_DIR),
+                f"SQLite, {tickets:,} tickets, {articles:,} articles",
+            )
         else:
             pg_url = os.environ.get(
                 "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/deskline_bench"
             )
-            url, label = fresh_postgres(pg_url), f"PostgreSQL, {tickets:,} tickets"
-        scratch = prepare(label, url, tickets)
+            url = fresh_postgres(pg_url)
+            label = f"PostgreSQL, {tickets:,} tickets, {articles:,} articles"
+        scratch = prepare(label, url, tickets, articles)
+        if "publish" in wanted:
+            tables.append(
+                knowledge_bench.publish_to_searchable(scratch.env, scratch.label, BENCH_AGENT)
+            )
+            print("\n".join(tables[-1]), flush=True)
         # Rounds alternate the servers, so that other load on the machine hits each alike.
-        for _round in range(_env_int("BENCH_ROUNDS", 1)):
+        for _round in range(_env_int("BENCH_ROUNDS", 1) if rows else 0):
             for server_name in servers:
                 if not is_installed(server_name):
                     print(f"-- {server_name} is not installed in this venv: skipped")

@@ -1,8 +1,9 @@
 -- One benchmark row for wrk: `wrk -t1 -c8 -d20s -s wrk_driver.lua URL -- MODE LIMIT TOKEN ARG`.
 --
--- MODE is create, list, detail, search, page or ticketpage; LIMIT bounds the responses (wrk's -d
+-- MODE is create, list, detail, search, page, ticketpage, paths or htmlpaths; LIMIT bounds the responses (wrk's -d
 -- bounds the time). ARG: create "DESK:REQUEST_TYPE_ID"; list and page a path with its query;
--- detail and ticketpage "DESK:LAST_NUMBER,..."; search "word,word,...". TOKEN is an API token,
+-- detail and ticketpage "DESK:LAST_NUMBER,..."; search "word,word,..."; paths and htmlpaths
+-- "path,path,..." (already URL-encoded), requested in turn. TOKEN is an API token,
 -- or "sessionid=..." for the HTML pages, which are signed in with a session cookie.
 -- When LIMIT responses have arrived the thread stops and writes BENCH-STOPPED to stderr, so the
 -- caller can interrupt wrk instead of waiting out -d (wrk sleeps for the whole duration). wrk's
@@ -73,6 +74,12 @@ function init(args)
       local i = math.random(#desks)
       local key = desks[i] .. "-" .. math.random(numbers[i])
       return wrk.format("GET", prefix .. key .. suffix, headers)
+    end
+  elseif mode == "paths" or mode == "htmlpaths" then
+    -- "path,path,...": each request the next one (searches, keystrokes of a suggestion box).
+    local paths = split(arg, ",")
+    make = function()
+      return wrk.format("GET", paths[sent % #paths + 1], headers)
     end
   elseif mode == "search" then
     local words = split(arg, ",")

@@ -26,12 +26,16 @@ from django.db.models import Model
 from deskline.accounts.models import Organization, Team, User
 from deskline.core.time import now as current_time
 from deskline.demo.catalog import DESKS, TEAMS, translations
+from deskline.demo.catalog.knowledge import ARTICLES
+from deskline.demo.catalog.knowledge import CATEGORIES as KNOWLEDGE_CATEGORIES
 from deskline.demo.catalog.service_levels import CALENDARS, METRICS
 from deskline.demo.community import load_community
-from deskline.demo.people import ADMIN, ADMIN_EMAIL, EVERYONE, PASSWORD, SITES
+from deskline.demo.people import ADMIN, ADMIN_EMAIL, EVERYONE, FEATURED_AGENT, PASSWORD, SITES
 from deskline.demo.plan import Planner, TicketPlan
 from deskline.desks.actions import desk_create, request_type_create
 from deskline.desks.models import Desk, RequestType, ShortLink, StatusCategory
+from deskline.knowledge.actions import article_create, article_flag_outdated, category_create
+from deskline.knowledge.models import Article
 from deskline.sla.actions import calendar_save, metric_save
 from deskline.sla.models import Calendar
 from deskline.tickets.actions import (
@@ -146,6 +150,7 @@ class _Loader:
         self._back_date()
         self._service_levels()
         self._rebuild_cycles()
+        self._knowledge()
         load_community(users=self.users, desks=self.desks, started_at=self.started_at)
         return DemoSummary(
             desks=len(self.desks), teams=len(self.teams), users=len(self.users), tickets=len(plans)
@@ -242,6 +247,40 @@ class _Loader:
                     data=metric.as_action_data(),
                     goals=metric.as_action_goals(),
                 )
+
+    def _knowledge(self) -> None:
+        """The knowledge base: categories by the site admin, articles by the desks' agents,
+        through the knowledge actions (versions, translations, the search index)."""
+        admin = self.users[ADMIN.login]
+        categories = {
+            spec.key: category_create(
+                actor=admin,
+                desk=self.desks[spec.desk] if spec.desk else None,
+                name=spec.name,
+                description=spec.description,
+                position=position,
+                translations={"zh-hans": {"name": spec.name_zh}},
+            )
+            for position, spec in enumerate(KNOWLEDGE_CATEGORIES)
+        }
+        written: dict[str, Article] = {}
+        for spec in ARTICLES:
+            author = self.users[spec.author]
+            article = article_create(
+                actor=author,
+                title=spec.title,
+                body=spec.body,
+                language=spec.language,
+                desk=self.desks[spec.desk] if spec.desk else None,
+                category=categories[spec.category],
+                status=spec.status,
+                translation_of=written[spec.translates] if spec.translates else None,
+            )
+            if spec.outdated:
+                article_flag_outdated(
+                    actor=self.users[FEATURED_AGENT], article=article, reason=spec.outdated
+                )
+            written[spec.key] = article
 
     def _replay(self, plan: TicketPlan) -> None:
         """Raise the ticket and play its steps through the actions, noting when each happened."""

@@ -126,11 +126,15 @@ def knowledge_search(
     desk: Desk | None = None,
     kinds: Sequence[str] = (ARTICLE,),
     limit: int = 10,
+    without_text: bool = False,
 ) -> list[tuple[Hit, Any]]:
     """Published documents matching `query`, best first, each with its object: the article (or
     what the loader of its kind gives). `desk` narrows to that desk's and global documents;
-    documents the user may not see are dropped. An empty or meaningless query finds nothing."""
-    if not isinstance(query, str) or not query.strip():
+    documents the user may not see are dropped. An empty or meaningless query finds nothing.
+    `without_text` leaves the articles' body and HTML unread, for lists that show the hits'
+    snippets instead."""
+    # Nothing to find in a query without a letter or digit (empty, spaces, punctuation only).
+    if not isinstance(query, str) or not any(character.isalnum() for character in query):
         return []
     wanted = max(1, min(int(limit), SEARCH_LIMIT_MAX))
     hits = search_documents(

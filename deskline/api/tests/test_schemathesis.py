@@ -36,6 +36,7 @@ from schemathesis.specs.openapi.checks import (
 
 from deskline.accounts.actions import api_token_create
 from deskline.community.actions import answer_post, question_ask
+from deskline.knowledge.actions import article_create
 from deskline.testing.factories import make_ticket
 from deskline.testing.scenario import Helpdesk
 from deskline.testing.sla import make_calendar, make_first_response_metric
@@ -74,6 +75,7 @@ class World:
     ticket_key: str
     calendar_id: int
     policy_id: int
+    article_id: int
     question_id: int
     answer_id: int
 
@@ -109,12 +111,18 @@ def world(request, helpdesk: Helpdesk, in_process_wsgi: None) -> World:
     )
     calendar = make_calendar()
     policy = make_first_response_metric(helpdesk.it, calendar)
+    article = article_create(
+        actor=helpdesk.li, title="Connect to the VPN", body="Open **Settings**.", language="en",
+        desk=helpdesk.it, status="published",
+    )  # fmt: skip
     question = question_ask(
         actor=helpdesk.bob, title="VPN certificate expired", body="Since Monday.", desk=helpdesk.it
     )
     answer = answer_post(actor=helpdesk.li, question=question, body="Renew it in the portal.")
     _row, token = api_token_create(user=getattr(helpdesk, request.param))
-    return World(helpdesk, token, ticket.key, calendar.pk, policy.pk, question.pk, answer.pk)
+    return World(
+        helpdesk, token, ticket.key, calendar.pk, policy.pk, article.pk, question.pk, answer.pk
+    )
 
 
 @dataclass(frozen=True)
@@ -188,6 +196,26 @@ def _aims(world: World) -> dict[str, Aim]:
         "POST /api/v1/sla/calendars": calendar,
         "PATCH /api/v1/sla/calendars/{calendar_id}": calendar,
         "PUT /api/v1/sla/calendars/{calendar_id}": calendar,
+        "POST /api/v1/articles": Aim(
+            anchors={"desk": "IT", "language": "en"},
+            variants={
+                "title": ["Reset your password", "重置密码"],
+                "language": ["zh-Hans"],
+                "status": ["published", "draft"],
+                "translation_of": [world.article_id, None],
+                "category": [None],
+            },
+        ),
+        "PATCH /api/v1/articles/{article_id}": Aim(
+            anchors={},
+            variants={
+                "title": ["Reset your password"],
+                "language": ["en", "zh-Hans"],
+                "desk": ["IT", "HR", None],
+                "owner": [helpdesk.li.email, None],
+                "category": [None],
+            },
+        ),
     }
 
 
@@ -214,6 +242,7 @@ def _aim(case: Any, world: World) -> None:
         for name, row_id in (
             ("calendar_id", world.calendar_id),
             ("policy_id", world.policy_id),
+            ("article_id", world.article_id),
             ("question_id", world.question_id),
             ("answer_id", world.answer_id),
         ):

@@ -19,6 +19,7 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Val
 from pydantic import BaseModel
 
 from deskline.api.auth import BearerToken
+from deskline.api.v1.articles import router as articles_router
 from deskline.api.v1.attachments import router as attachments_router
 from deskline.api.v1.desks import router as desks_router
 from deskline.api.v1.questions import router as questions_router
@@ -32,7 +33,7 @@ api = NinjaAPI(
     version="1",
     description=(
         "The Deskline service desk: desks, request types, tickets and their conversation, "
-        "and service levels."
+        "service levels, and knowledge articles."
     ),
     auth=BearerToken(),
     urls_namespace="api-v1",
@@ -217,6 +218,7 @@ api.add_router("/", tickets_router)
 api.add_router("/", attachments_router)
 api.add_router("/", sla_router)
 api.add_router("/", questions_router)
+api.add_router("/", articles_router)
 
 
 # The longest query string API v1 reads. Its filters and cursors need a few hundred characters,

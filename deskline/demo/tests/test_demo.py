@@ -491,3 +491,20 @@ def test_the_community_has_answered_questions_in_both_languages(demo: str) -> No
     assert any(q.answer_count == 0 for q in questions)
     assert all(q.created_at < timezone.now() - datetime.timedelta(hours=12) for q in questions)
     assert search_documents("VPN", kinds=[QUESTION])
+
+
+def test_a_knowledge_base_in_both_languages_with_translations(demo: str) -> None:
+    from deskline.knowledge.models import Article, ArticleStatus, Category
+    from deskline.search.documents import ARTICLE, search_documents
+
+    articles = Article.objects.all()
+    assert articles.count() >= 10
+    assert {a.language for a in articles} == {"en", "zh-hans"}
+    assert articles.filter(translation_of__isnull=False).count() >= 4
+    assert articles.filter(desk__isnull=True, status=ArticleStatus.PUBLISHED).exists()
+    assert articles.filter(status=ArticleStatus.DRAFT).exists()
+    assert articles.filter(is_outdated=True).exists()
+    assert all(category.translated("name", "zh-hans") for category in Category.objects.all())
+    assert all(a.category_id is not None for a in articles)
+    found = search_documents("VPN", kinds=[ARTICLE], language="en")
+    assert {hit.language for hit in found} == {"en", "zh-hans"}

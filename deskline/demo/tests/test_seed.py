@@ -161,10 +161,9 @@ def test_seeding_again_appends_after_existing_tickets() -> None:
     assert Desk.objects.filter(key="IT").count() == 1
 
 
-def test_seed_command_reports_what_it_added_and_ignores_articles() -> None:
+def test_seed_command_reports_what_it_added() -> None:
     out = io.StringIO()
-    call_command("seed", tickets=30, articles=5, random_seed=4, stdout=out)
+    call_command("seed", tickets=30, random_seed=4, stdout=out)
     printed = out.getvalue()
-    assert "--articles is ignored" in printed
     assert "Seeded 30 tickets" in printed
     assert Ticket.objects.count() == 30

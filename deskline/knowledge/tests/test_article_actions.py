@@ -196,5 +196,7 @@ def test_errors_speak_the_active_language(helpdesk: Helpdesk) -> None:
     from django.utils import translation
 
     with translation.override("zh-hans"), pytest.raises(DomainError) as raised:
-        _article(helpdesk, title="")
-    assert raised.value.as_dict()["code"] == "title_required"
+        _article(helpdesk, language="fr")
+    assert raised.value.as_dict()["code"] == "invalid_language"
+    with translation.override("zh-hans"):
+        assert raised.value.as_dict()["message"] == "请选择英语（en）或简体中文（zh-Hans）。"

@@ -1,0 +1,57 @@
+"""`deskline seed --articles M`: synthetic articles, searchable like the ones the actions write."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from deskline.core.markdown import render_markdown
+from deskline.knowledge.models import Article, ArticleStatus, ArticleVersion
+from deskline.search.documents import ARTICLE, search_documents
+from deskline.search.models import SearchDocument
+from deskline.tickets.models import Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_articles_alone_writes_them_with_versions_and_index_rows() -> None:
+    out = io.StringIO()
+    call_command("seed", articles=120, random_seed=7, stdout=out)
+
+    printed = out.getvalue()
+    assert "120 / 120 articles" in printed and "Seeded 120 articles" in printed
+    assert Ticket.objects.count() == 0
+    assert Article.objects.count() == 120 == ArticleVersion.objects.count()
+    published = Article.objects.filter(status=ArticleStatus.PUBLISHED)
+    assert SearchDocument.objects.filter(kind=ARTICLE).count() == published.count() > 80
+    languages = set(Article.objects.values_list("language", flat=True))
+    assert languages == {"en", "zh-hans"}
+    assert Article.objects.filter(translation_of__isnull=False).exists()
+    assert Article.objects.filter(desk__isnull=True).exists()
+    # The HTML built with the text is what rendering its Markdown gives.
+    for article in Article.objects.order_by("id")[:20]:
+        assert article.body_html == render_markdown(article.body)
+    some = published.filter(language="en").first()
+    assert some is not None
+    word = some.title.split()[-1]
+    assert search_documents(word, kinds=[ARTICLE], limit=100)
+
+
+def test_seed_articles_twice_appends_and_new_articles_still_get_ids() -> None:
+    call_command("seed", articles=10, random_seed=1, stdout=io.StringIO())
+    call_command("seed", articles=10, random_seed=2, stdout=io.StringIO())
+    assert Article.objects.count() == 20
+    latest = Article.objects.order_by("-id").first()
+    assert latest is not None
+    fresh = Article.objects.create(
+        title="t", body="b", language="en", owner_id=latest.owner_id, status="draft"
+    )
+    assert fresh.pk > latest.pk
+
+
+def test_seed_needs_something_to_do() -> None:
+    with pytest.raises(CommandError):
+        call_command("seed", stdout=io.StringIO())
