@@ -29,6 +29,7 @@ from deskline.demo.catalog import DESKS, TEAMS, translations
 from deskline.demo.catalog.knowledge import ARTICLES
 from deskline.demo.catalog.knowledge import CATEGORIES as KNOWLEDGE_CATEGORIES
 from deskline.demo.catalog.service_levels import CALENDARS, METRICS
+from deskline.demo.community import load_community
 from deskline.demo.people import ADMIN, ADMIN_EMAIL, EVERYONE, FEATURED_AGENT, PASSWORD, SITES
 from deskline.demo.plan import Planner, TicketPlan
 from deskline.desks.actions import desk_create, request_type_create
@@ -150,6 +151,7 @@ class _Loader:
         self._service_levels()
         self._rebuild_cycles()
         self._knowledge()
+        load_community(users=self.users, desks=self.desks, started_at=self.started_at)
         return DemoSummary(
             desks=len(self.desks), teams=len(self.teams), users=len(self.users), tickets=len(plans)
         )

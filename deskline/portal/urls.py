@@ -1,6 +1,13 @@
 from django.urls import path
 
-from deskline.portal import account_views, knowledge_views, people_views, request_views, views
+from deskline.portal import (
+    account_views,
+    community_views,
+    knowledge_views,
+    people_views,
+    request_views,
+    views,
+)
 
 app_name = "portal"
 
@@ -31,6 +38,40 @@ urlpatterns = [
         "knowledge/articles/<int:article_id>/files/<int:attachment_id>/",
         knowledge_views.article_file,
         name="article_file",
+    ),
+    path("questions/", community_views.question_list, name="questions"),
+    path("questions/ask/", community_views.question_ask, name="question_ask"),
+    path("questions/<int:question_id>/", community_views.question_detail, name="question"),
+    path(
+        "questions/<int:question_id>/answers/",
+        community_views.answer_post,
+        name="answer_post",
+    ),
+    path("questions/<int:question_id>/vote/", community_views.question_vote, name="question_vote"),
+    path(
+        "questions/<int:question_id>/moderate/",
+        community_views.question_moderate,
+        name="question_moderate",
+    ),
+    path(
+        "questions/<int:question_id>/to-article/",
+        community_views.question_to_article,
+        name="question_to_article",
+    ),
+    path(
+        "questions/<int:question_id>/answers/<int:answer_id>/vote/",
+        community_views.answer_vote,
+        name="answer_vote",
+    ),
+    path(
+        "questions/<int:question_id>/answers/<int:answer_id>/accept/",
+        community_views.answer_accept,
+        name="answer_accept",
+    ),
+    path(
+        "questions/<int:question_id>/answers/<int:answer_id>/moderate/",
+        community_views.answer_moderate,
+        name="answer_moderate",
     ),
     path("people/suggestions/", people_views.people_suggestions, name="people_suggestions"),
     path("requests/", request_views.request_list, name="requests"),

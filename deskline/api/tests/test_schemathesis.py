@@ -35,6 +35,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from deskline.accounts.actions import api_token_create
+from deskline.community.actions import answer_post, question_ask
 from deskline.knowledge.actions import article_create
 from deskline.testing.factories import make_ticket
 from deskline.testing.scenario import Helpdesk
@@ -75,6 +76,8 @@ class World:
     calendar_id: int
     policy_id: int
     article_id: int
+    question_id: int
+    answer_id: int
 
 
 @pytest.fixture
@@ -112,8 +115,14 @@ def world(request, helpdesk: Helpdesk, in_process_wsgi: None) -> World:
         actor=helpdesk.li, title="Connect to the VPN", body="Open **Settings**.", language="en",
         desk=helpdesk.it, status="published",
     )  # fmt: skip
+    question = question_ask(
+        actor=helpdesk.bob, title="VPN certificate expired", body="Since Monday.", desk=helpdesk.it
+    )
+    answer = answer_post(actor=helpdesk.li, question=question, body="Renew it in the portal.")
     _row, token = api_token_create(user=getattr(helpdesk, request.param))
-    return World(helpdesk, token, ticket.key, calendar.pk, policy.pk, article.pk)
+    return World(
+        helpdesk, token, ticket.key, calendar.pk, policy.pk, article.pk, question.pk, answer.pk
+    )
 
 
 @dataclass(frozen=True)
@@ -174,6 +183,13 @@ def _aims(world: World) -> dict[str, Aim]:
             anchors={}, variants={"status": ["in_progress", "resolved", "open"]}
         ),
         "POST /api/v1/tickets/{key}/comments": Aim(anchors={}, variants={"body": ["Thanks!"]}),
+        "POST /api/v1/questions": Aim(
+            anchors={"title": "Where is the guest Wi-Fi password?", "body": "For visitors."},
+            variants={"desk": ["IT", None], "language": ["en", "zh-Hans", None]},
+        ),
+        "POST /api/v1/questions/{question_id}/accept": Aim(
+            anchors={"answer": world.answer_id}, variants={}
+        ),
         "POST /api/v1/attachments": Aim(anchors={"file": b"a few words of text"}, variants={}),
         "POST /api/v1/sla/policies": policy,
         "PATCH /api/v1/sla/policies/{policy_id}": Aim(anchors={}, variants=policy.variants),
@@ -227,6 +243,8 @@ def _aim(case: Any, world: World) -> None:
             ("calendar_id", world.calendar_id),
             ("policy_id", world.policy_id),
             ("article_id", world.article_id),
+            ("question_id", world.question_id),
+            ("answer_id", world.answer_id),
         ):
             if type(path.get(name)) is int:
                 path[name] = row_id

@@ -22,6 +22,7 @@ from deskline.api.auth import BearerToken
 from deskline.api.v1.articles import router as articles_router
 from deskline.api.v1.attachments import router as attachments_router
 from deskline.api.v1.desks import router as desks_router
+from deskline.api.v1.questions import router as questions_router
 from deskline.api.v1.sla import router as sla_router
 from deskline.api.v1.tickets import router as tickets_router
 from deskline.core.errors import DomainError
@@ -216,6 +217,7 @@ api.add_router("/", desks_router)
 api.add_router("/", tickets_router)
 api.add_router("/", attachments_router)
 api.add_router("/", sla_router)
+api.add_router("/", questions_router)
 api.add_router("/", articles_router)
 
 

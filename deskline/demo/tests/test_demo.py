@@ -478,6 +478,21 @@ def test_the_open_work_looks_like_desks_that_are_coping(demo: str) -> None:
         assert remaining is None or remaining > -8 * 3600, (cycle.ticket_id, remaining)
 
 
+def test_the_community_has_answered_questions_in_both_languages(demo: str) -> None:
+    from deskline.community.models import Question, QuestionStatus
+    from deskline.search.documents import QUESTION, search_documents
+
+    questions = list(Question.objects.all())
+    languages = Counter(question.language for question in questions)
+    answered = [q for q in questions if q.status == QuestionStatus.ANSWERED]
+
+    assert languages["en"] >= 2 and languages["zh-hans"] >= 2
+    assert answered and all(q.accepted_answer_id for q in answered)
+    assert any(q.answer_count == 0 for q in questions)
+    assert all(q.created_at < timezone.now() - datetime.timedelta(hours=12) for q in questions)
+    assert search_documents("VPN", kinds=[QUESTION])
+
+
 def test_a_knowledge_base_in_both_languages_with_translations(demo: str) -> None:
     from deskline.knowledge.models import Article, ArticleStatus, Category
     from deskline.search.documents import ARTICLE, search_documents
