@@ -191,8 +191,6 @@ def knowledge(request: HttpRequest, desk_key: str | None = None) -> HttpResponse
         "desks": help_center.help_center_desks(user) if desk is None else [],
         "nav": "knowledge",
     }
-    if is_htmx(request):
-        return render(request, "portal/knowledge/_results.html", context)
     return render(
         request, "portal/knowledge/index.html", context, status=400 if search_error else 200
     )
