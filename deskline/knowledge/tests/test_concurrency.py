@@ -76,9 +76,12 @@ def test_simultaneous_edits_each_make_a_version(article: Article) -> None:
 
 
 def test_a_step_reloaded_at_once_is_counted_once(article: Article) -> None:
+    desk = article.desk
+    assert desk is not None
+
     def step(index: int) -> int:
         return deflection_record(
-            kind="opened", desk=article.desk, journey="journey-at-once", article=article
+            kind="opened", desk=desk, journey="journey-at-once", article=article
         ).pk
 
     results, errors = run_together(step, THREADS)
