@@ -268,6 +268,9 @@ def evaluate(root: Path) -> list[str]:
     )
     lines.append(f"process peak RSS (model, corpus, Django): {_rss_mib():.0f} MiB")
     lines.extend(scan_lines())
+    lines.append(  # other work on the machine skews every timing above
+        f"machine load average (1 min): {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs"
+    )
     return lines
 
 

@@ -161,20 +161,14 @@ def _is_prefix(term: str) -> bool:
     return not is_cjk(term) and len(term) >= 3
 
 
-def _scope_sql(
-    kinds: list[str], scope: list[int | None] | None, *, indexed: bool = True
-) -> tuple[str, list[Any]]:
-    # indexed=False: conditions PostgreSQL cannot answer from the (kind, desk_id) index, which
-    # it would otherwise AND with the text index at the cost of reading a third of it.
-    kind = "d.kind" if indexed else "(d.kind || '')"
-    desk = "d.desk_id" if indexed else "(d.desk_id + 0)"
-    sql = f"{kind} IN ({', '.join(['%s'] * len(kinds))})"
+def _scope_sql(kinds: list[str], scope: list[int | None] | None) -> tuple[str, list[Any]]:
+    sql = f"d.kind IN ({', '.join(['%s'] * len(kinds))})"
     params: list[Any] = list(kinds)
     if scope is not None:
         desks = [desk for desk in scope if desk is not None]
         parts = []
         if desks:
-            parts.append(f"{desk} IN ({', '.join(['%s'] * len(desks))})")
+            parts.append(f"d.desk_id IN ({', '.join(['%s'] * len(desks))})")
             params.extend(desks)
         if None in scope:
             parts.append("d.desk_id IS NULL")
@@ -230,7 +224,7 @@ def _search_postgresql(
     if _is_prefix(terms[-1]):
         quoted[-1] += ":*"
     tsquery = (" & " if every else " | ").join(quoted)
-    where, params = _scope_sql(kinds, scope, indexed=False)
+    where, params = _scope_sql(kinds, scope)
     # As on SQLite: the newest CANDIDATES matches in scope are ranked, the best read in full.
     sql = (
         "SELECT d.kind, d.object_id, d.language, d.title, d.body, top.score FROM ("
