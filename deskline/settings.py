@@ -334,6 +334,9 @@ LOGOUT_REDIRECT_URL = "portal:home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 LANGUAGE_CODE = "en"
+# Search finds documents by meaning as well as by their words (ADR 0017).
+SEARCH_SEMANTIC = env_bool("DESKLINE_SEARCH_SEMANTIC", True)
+
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "deskline" / "locale"]
 USE_I18N = True

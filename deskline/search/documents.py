@@ -73,7 +73,7 @@ def index_document(
     body_terms = indexed_text(body, language)
     found = words(f"{title} {body}")
     with transaction.atomic():
-        SearchDocument.objects.update_or_create(
+        document, _created = SearchDocument.objects.update_or_create(
             kind=kind,
             object_id=object_id,
             defaults={
@@ -90,6 +90,11 @@ def index_document(
             SearchWord.objects.bulk_create(
                 [SearchWord(word=word) for word in sorted(found - known)], ignore_conflicts=True
             )
+        if semantic_enabled():
+            # Imported here: the semantic module builds on this one (lexical_search, Hit).
+            from deskline.search import semantic
+
+            semantic.embed_document(document)
 
 
 def remove_document(*, kind: str, object_id: int) -> None:
@@ -108,7 +113,21 @@ def search_documents(
     """Documents matching `query`, best first. `language` is the searcher's: documents in it
     rank first, others still match. `desk_ids` limits to those desks (None = global documents);
     None means every desk. An empty or meaningless query finds nothing."""
+    if semantic_enabled():
+        from deskline.search import semantic
+
+        return semantic.hybrid_search(
+            query, kinds=kinds, language=language, desk_ids=desk_ids, limit=limit
+        )
     return lexical_search(query, kinds=kinds, language=language, desk_ids=desk_ids, limit=limit)
+
+
+def semantic_enabled() -> bool:
+    """Whether documents are also found by meaning (ADR 0017): settings.SEARCH_SEMANTIC, on
+    unless DESKLINE_SEARCH_SEMANTIC=off, and the packaged model importable."""
+    from deskline.search import semantic
+
+    return semantic.hybrid_enabled()
 
 
 def lexical_search(
