@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -199,3 +200,10 @@ def question_for_duplicate(*, user: Any, question_id: Any) -> Question:
     if found is None:
         raise _invalid("duplicate_of", _("There is no such question."), "unknown_question")
     return found
+
+
+def questions_by_id(user: Any, ids: Sequence[int]) -> dict[int, Question]:
+    """The questions among `ids` that `user` may read and that are not hidden: what
+    deskline.knowledge's search shows beside articles (registered in CommunityConfig.ready)."""
+    found = visible_questions(user).filter(id__in=list(ids), is_hidden=False)
+    return {question.id: question for question in found}

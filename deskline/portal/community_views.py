@@ -25,6 +25,8 @@ from deskline.community.models import Answer, Question, QuestionStatus
 from deskline.core.errors import Conflict, PermissionDenied, ValidationFailed
 from deskline.core.text import is_storable_text
 from deskline.desks.models import Desk
+from deskline.knowledge.models import DeflectionKind
+from deskline.portal import deflection
 from deskline.portal.forms import DomainErrorsMixin
 from deskline.portal.http import error_pages, is_htmx
 from deskline.tickets import help_center
@@ -198,6 +200,11 @@ def question_detail(request: HttpRequest, question_id: int) -> HttpResponse:
     question = access_question(_user(request), question_id)
     actions.question_view(question=question)
     question.view_count += 1  # this view too, as the database now counts it
+    if deflection.is_person(request):
+        # Opened from a request form's suggestions: that journey's "opened" step.
+        step = deflection.journey_of(request, request.GET)
+        if step is not None:
+            deflection.record(request, step, DeflectionKind.OPENED, question_id=question.id)
     return render(
         request,
         "portal/community/question.html",

@@ -153,7 +153,7 @@ def results_of(
         elif hit.kind == QUESTION:
             question = question_url(hit.object_id)
             if question is not None:
-                results.append(Result(hit, question, _("Community answer")))
+                results.append(Result(hit, question + suffix, _("Community answer")))
     return results
 
 

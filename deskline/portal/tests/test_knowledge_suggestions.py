@@ -261,3 +261,33 @@ def test_suggestions_take_a_few_queries(helpdesk, signed_in, vpn, django_assert_
         response = customer.get(suggestions_url(helpdesk), params, **BROWSER)
 
     assert "Connect to the VPN" in response.content.decode()
+
+
+def test_answered_questions_are_suggested_beside_articles_and_opening_one_counts(
+    helpdesk, signed_in
+):
+    from deskline.community.actions import question_ask, question_hide
+
+    question = question_ask(
+        actor=helpdesk.bob,
+        title="Printer jams on every double-sided job",
+        body="Which tray should I use for duplex printing?",
+        desk=helpdesk.it,
+    )
+    customer = signed_in(helpdesk.alice)
+
+    page = customer.get(
+        suggestions_url(helpdesk), {"summary": "printer jams", "journey": JOURNEY}, **BROWSER
+    ).content.decode()
+    origin = f"IT%3A{helpdesk.password_reset.pk}"
+    link = f"/questions/{question.pk}/?journey={JOURNEY}&amp;from={origin}"
+    assert link in page
+    customer.get(link.replace("&amp;", "&"), **BROWSER)
+    opened = DeflectionEvent.objects.filter(kind=DeflectionKind.OPENED, journey=JOURNEY)
+    assert list(opened.values_list("question_id", flat=True)) == [question.pk]
+
+    question_hide(actor=helpdesk.li, question=question, is_hidden=True)
+    page = customer.get(
+        suggestions_url(helpdesk), {"summary": "printer jams", "journey": JOURNEY}, **BROWSER
+    ).content.decode()
+    assert f"/questions/{question.pk}/" not in page
