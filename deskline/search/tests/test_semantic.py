@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from deskline.search import documents, embeddings, semantic
-from deskline.search.models import DocumentVector, SearchDocument, VectorIndexState
+from deskline.search.models import DocumentVector, VectorIndexState
 
 pytestmark = [
     pytest.mark.django_db,
@@ -20,8 +20,7 @@ def _index(object_id, title, body="", *, language="en", desk_id=None, kind=docum
         title=title,
         body=body,
         desk_id=desk_id,
-    )
-    semantic.embed_document(SearchDocument.objects.get(kind=kind, object_id=object_id))
+    )  # which stores the document's vector too
 
 
 def _ids(hits):
@@ -38,7 +37,8 @@ def test_a_chinese_question_finds_the_english_article_that_lexical_search_misses
     _index(2, *PRINTER)
     _index(3, *PASSWORD)
     query = "我忘记密码了，怎么重新设置"
-    assert documents.search_documents(query) == []
+    assert documents.lexical_search(query) == []
+    assert _ids(documents.search_documents(query, language="zh-hans"))[0] == 3  # fused
     assert _ids(semantic.semantic_search(query, language="zh-hans"))[0] == 3
     assert _ids(semantic.hybrid_search(query, language="zh-hans"))[0] == 3
 
@@ -131,12 +131,15 @@ def test_hits_by_meaning_are_escaped():
     assert "<b>" not in hit.snippet_html
 
 
-def test_embed_missing_gives_a_vector_to_every_document_once():
+def test_embed_missing_gives_a_vector_to_every_document_once(settings):
+    settings.SEARCH_SEMANTIC = False  # indexed by words only, as before vectors existed
     for number, (title, body) in enumerate((VPN, PRINTER, PASSWORD), start=1):
         documents.index_document(
             kind=documents.ARTICLE, object_id=number, language="en", title=title, body=body,
             desk_id=None,
         )  # fmt: skip
+    assert DocumentVector.objects.count() == 0
+    settings.SEARCH_SEMANTIC = True
     seen: list[int] = []
     assert semantic.embed_missing(batch_size=2, progress=seen.append) == 3
     assert seen == [2, 3]
