@@ -229,3 +229,12 @@ def test_identical_texts_are_embedded_once(monkeypatch):
     assert seen == [["reset my password", "the printer"]]
     assert np.allclose(rows[0], rows[2]) and not rows[1].any()
     assert not np.allclose(rows[0], rows[3])
+
+
+def test_the_nearest_rows_by_distance_keep_ties_unless_there_are_too_many():
+    rows = np.arange(100, 110)
+    distances = np.array([9, 3, 7, 3, 1, 8, 3, 2, 9, 5], dtype=np.uint16)
+    assert sorted(semantic._nearest(distances, rows, 2)) == [104, 107]
+    assert sorted(semantic._nearest(distances, rows, 3)) == [101, 103, 104, 106, 107]
+    assert len(semantic._nearest(np.zeros(100, dtype=np.uint16), np.arange(100), 3)) == 3
+    assert list(semantic._nearest(distances, rows, 20)) == list(rows)
