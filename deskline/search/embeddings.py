@@ -54,12 +54,20 @@ def _encoder() -> Any:
 
 
 def embed_texts(texts: Sequence[str]) -> np.ndarray:
-    """One L2-normalised float32 row per text (an empty text gives a zero row)."""
+    """One L2-normalised float32 row per text (an empty text gives a zero row). The texts go
+    to the model in one call (its numpy pass runs them in token-budget micro-batches without
+    padding: 2-3 times cheaper a text than one call each), every distinct text once."""
     rows = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-    present = [index for index, text in enumerate(texts) if text.strip()]
-    if present:
-        encoded = np.asarray(_encoder().encode([texts[index] for index in present]))
-        rows[present] = encoded.reshape(len(present), DIMENSIONS).astype(np.float32)
+    distinct: dict[str, int] = {}
+    where = []
+    for index, text in enumerate(texts):
+        if text.strip():
+            where.append((index, distinct.setdefault(text, len(distinct))))
+    if distinct:
+        encoded = np.asarray(_encoder().encode(list(distinct)), dtype=np.float32)
+        encoded = encoded.reshape(len(distinct), DIMENSIONS)
+        targets = [index for index, _ in where]
+        rows[targets] = encoded[[slot for _, slot in where]]
     return rows
 
 

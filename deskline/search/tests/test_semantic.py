@@ -165,3 +165,79 @@ def test_a_removed_document_does_not_take_the_place_of_one_that_is_still_there()
     documents.remove_document(kind=documents.ARTICLE, object_id=2)  # no version bump
     assert _ids(semantic.semantic_search("忘记密码", language="zh-hans", limit=1)) == [1]
     assert _ids(semantic.hybrid_search("忘记密码", language="zh-hans", limit=1)) == [1]
+
+
+def _prescan(monkeypatch, rescore):
+    """Force the sign-bit pre-scan on a small index: only `rescore` rows are scored exactly."""
+    monkeypatch.setattr(semantic, "EXACT_BELOW", 0)
+    monkeypatch.setattr(semantic, "RESCORE", rescore)
+
+
+def test_the_sign_bit_pre_scan_keeps_the_nearest_documents_in_their_scope(monkeypatch):
+    _index(1, *VPN, desk_id=10)
+    _index(2, *PRINTER, desk_id=10)
+    _index(3, *PASSWORD, desk_id=10)
+    _index(4, *PASSWORD, desk_id=20)
+    exact = _ids(semantic.semantic_search("paper stuck in the copier", desk_ids=[10]))
+    _prescan(monkeypatch, 1)
+    assert _ids(semantic.semantic_search("paper stuck in the copier", desk_ids=[10])) == [2]
+    assert exact[0] == 2
+    assert _ids(semantic.semantic_search("forgot my password", desk_ids=[20])) == [4]
+    assert _ids(semantic.semantic_search("forgot my password", desk_ids=[30])) == []
+
+
+def test_the_pre_scan_also_keeps_the_nearest_in_the_searchers_language(monkeypatch):
+    _index(1, *PASSWORD, language="en")
+    _index(2, "重置忘记的密码", "在自助服务页面上设置一个新密码。", language="zh-hans")
+    _index(3, *VPN, language="en")
+    _prescan(monkeypatch, 1)
+    found = _ids(semantic.semantic_search("忘记密码", language="zh-hans", limit=5))
+    assert 2 in found
+    assert found[0] == 2
+
+
+def test_a_document_indexed_after_a_search_is_in_the_scope_of_the_next(monkeypatch):
+    _prescan(monkeypatch, 2)
+    _index(1, *VPN, desk_id=10)
+    assert _ids(semantic.semantic_search("paper stuck in the copier", desk_ids=[10])) != [2]
+    _index(2, *PRINTER, desk_id=10)
+    assert _ids(semantic.semantic_search("paper stuck in the copier", desk_ids=[10]))[0] == 2
+
+
+def test_sign_bits_are_64_bytes_and_their_distance_follows_the_angle():
+    first, near, far = embeddings.embed_texts(
+        ["reset my password", "I forgot my password", "the printer is out of toner"]
+    )
+    bits = semantic.sign_bits(np.stack([first, near, far]))
+    assert bits.shape == (3, semantic.WORDS) and bits.nbytes == 3 * 64
+
+    def distance(a, b):
+        return int(np.bitwise_count(bits[a] ^ bits[b]).sum())
+
+    assert distance(0, 0) == 0
+    assert distance(0, 1) < distance(0, 2)
+
+
+def test_identical_texts_are_embedded_once(monkeypatch):
+    seen: list[list[str]] = []
+    encoder = embeddings._encoder()
+
+    class Counting:
+        def encode(self, texts):
+            seen.append(list(texts))
+            return encoder.encode(texts)
+
+    monkeypatch.setattr(embeddings, "_encoder", Counting)
+    rows = embeddings.embed_texts(["reset my password", "", "reset my password", "the printer"])
+    assert seen == [["reset my password", "the printer"]]
+    assert np.allclose(rows[0], rows[2]) and not rows[1].any()
+    assert not np.allclose(rows[0], rows[3])
+
+
+def test_the_nearest_rows_by_distance_keep_ties_unless_there_are_too_many():
+    rows = np.arange(100, 110)
+    distances = np.array([9, 3, 7, 3, 1, 8, 3, 2, 9, 5], dtype=np.uint16)
+    assert sorted(semantic._nearest(distances, rows, 2)) == [104, 107]
+    assert sorted(semantic._nearest(distances, rows, 3)) == [101, 103, 104, 106, 107]
+    assert len(semantic._nearest(np.zeros(100, dtype=np.uint16), np.arange(100), 3)) == 3
+    assert list(semantic._nearest(distances, rows, 20)) == list(rows)
