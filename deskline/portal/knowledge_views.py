@@ -109,16 +109,22 @@ def clean_query(raw: str | None) -> str:
     return query
 
 
-def one_per_translation(found: list[tuple[Hit, Any]]) -> list[tuple[Hit, Any]]:
-    """The best-ranked language of each article (the searcher's ranks first)."""
-    seen: set[int] = set()
-    kept = []
+def one_per_translation(
+    found: list[tuple[Hit, Any]], language: str | None = None
+) -> list[tuple[Hit, Any]]:
+    """One entry per article and its translations, at the place of the best-ranked one: the
+    searcher's `language` when the article is written in it, else the best-ranked language."""
+    chosen: dict[int, int] = {}  # translation group -> index in `kept`
+    kept: list[tuple[Hit, Any]] = []
     for hit, found_object in found:
         if isinstance(found_object, Article):
             group = _root_id(found_object)
-            if group in seen:
+            if group in chosen:
+                place = chosen[group]
+                if language and hit.language == language != kept[place][0].language:
+                    kept[place] = (hit, found_object)
                 continue
-            seen.add(group)
+            chosen[group] = len(kept)
         kept.append((hit, found_object))
     return kept
 
@@ -320,16 +326,17 @@ def suggestions(request: HttpRequest, desk_key: str, request_type_id: int) -> Ht
         )
     results: list[Result] = []
     if len(query) >= MIN_SUGGESTION_QUERY:
+        language = viewer_language()
         found = selectors.knowledge_search(
             user,
             query,
-            language=viewer_language(),
+            language=language,
             desk=found_desk,
             kinds=(ARTICLE, QUESTION),
             limit=SUGGESTION_LIMIT,
         )
         extra = step.link_query() if step is not None else None
-        results = results_of(one_per_translation(found), extra=extra)
+        results = results_of(one_per_translation(found, language), extra=extra)
         if step is not None and results and deflection.is_person(request):
             first, first_object = found[0]
             deflection.record(
