@@ -214,6 +214,38 @@ def _index(rows: list[Article], plain: dict[int, str]) -> None:
         documents.index_document(**document)
 
 
+def _vectors(
+    rows: list[Article], phrases: dict[int, tuple[str, list[str]]], known: dict[str, Any]
+) -> None:
+    """The published articles' vectors for the search by meaning, composed from the vectors of
+    their phrases: the seed writes each article from a few hundred titles and steps, and
+    embedding 100,000 whole bodies would take the better part of an hour (ADR 0017). Each
+    distinct phrase is embedded once (`known`, across batches); a body's vector is the
+    normalised sum of its lines', the document's that of its title's and its body's, as
+    `embeddings.document_vectors` makes it from whole texts."""
+    if not documents.semantic_enabled():
+        return
+    from deskline.search import embeddings, semantic
+    from deskline.search.models import SearchDocument
+
+    published = [row for row in rows if row.status == ArticleStatus.PUBLISHED]
+    texts = {text for row in published for text in (phrases[row.pk][0], *phrases[row.pk][1])}
+    missing = sorted(texts - known.keys())
+    for text, vector in zip(missing, embeddings.embed_texts(missing), strict=True):
+        known[text] = vector
+    document_ids = dict(
+        SearchDocument.objects.filter(
+            kind=documents.ARTICLE, object_id__in=[row.pk for row in published]
+        ).values_list("object_id", "id")
+    )
+    vectors = {}
+    for row in published:
+        title, lines = phrases[row.pk]
+        body = embeddings.unit(sum(known[line] for line in lines))
+        vectors[document_ids[row.pk]] = embeddings.unit(known[title] + body)
+    semantic.store_vectors(vectors)
+
+
 def seed_articles(
     *,
     articles: int,
@@ -235,6 +267,7 @@ def seed_articles(
     statuses = [status for status, _weight in STATUS_WEIGHTS]
     status_weights = [weight for _status, weight in STATUS_WEIGHTS]
     moment = now()
+    known_vectors: dict[str, Any] = {}
     published_total = 0
     written = 0
     while written < articles:
@@ -248,6 +281,7 @@ def seed_articles(
             plan_of: dict[int, _DeskPlan] = {}
             # The text the index gets: what the HTML shows, without its tags.
             plain: dict[int, str] = {}
+            phrases: dict[int, tuple[str, list[str]]] = {}
             for offset in range(count):
                 is_chinese = rng.random() < 0.4
                 translation_of = None
@@ -284,6 +318,7 @@ def seed_articles(
                 )
                 rows.append(article)
                 plain[article.pk] = " ".join(lines)
+                phrases[article.pk] = (title, lines)
                 versions.append(
                     ArticleVersion(
                         id=first_version_id + offset,
@@ -304,6 +339,7 @@ def seed_articles(
             _move_sequences()
             for start in range(0, len(rows), INDEX_BATCH):
                 _index(rows[start : start + INDEX_BATCH], plain)
+            _vectors(rows, phrases, known_vectors)
         written += count
         published_total += sum(row.status == ArticleStatus.PUBLISHED for row in rows)
         say(f"{written:>12,} / {articles:,} articles, {published_total:,} published and "

@@ -76,6 +76,11 @@ def _normalised(rows: np.ndarray) -> np.ndarray:
     return np.divide(rows, norms, out=np.zeros_like(rows), where=norms > 0)
 
 
+def unit(vector: np.ndarray) -> np.ndarray:
+    """`vector` scaled to length 1 (a zero vector stays zero)."""
+    return _normalised(np.asarray(vector, dtype=np.float32).reshape(1, -1))[0]
+
+
 def document_vectors(documents: Sequence[tuple[str, str]]) -> np.ndarray:
     """The vectors of (title, body) pairs: the normalised sum of the title's and the body's
     embeddings, so a document is near both what its title asks and what its body says."""

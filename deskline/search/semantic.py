@@ -74,20 +74,31 @@ def embed_documents(documents: Sequence[SearchDocument]) -> int:
     if not documents or not embeddings.available():
         return 0
     vectors = embeddings.document_vectors([(d.title, d.body) for d in documents])
+    return store_vectors(
+        {document.pk: vector for document, vector in zip(documents, vectors, strict=True)}
+    )
+
+
+def store_vectors(vectors: dict[int, np.ndarray]) -> int:
+    """Store float vectors given by SearchDocument id (the documents exist), replacing older
+    ones, in one transaction and one version step; how many. For bulk loads that compute
+    their vectors themselves (the seed composes them from its phrases' vectors)."""
+    if not vectors:
+        return 0
     with transaction.atomic():
         version = _next_version()
-        ids = [document.pk for document in documents]
+        ids = list(vectors)
         DocumentVector.objects.filter(document_id__in=ids).delete()
         DocumentVector.objects.bulk_create(
             DocumentVector(
-                document_id=document.pk,
+                document_id=document_id,
                 model=embeddings.MODEL,
                 vector=embeddings.quantize(vector),
                 sequence=version,
             )
-            for document, vector in zip(documents, vectors, strict=True)
+            for document_id, vector in vectors.items()
         )
-    return len(documents)
+    return len(vectors)
 
 
 def embed_document(document: SearchDocument) -> None:

@@ -55,3 +55,24 @@ def test_seed_articles_twice_appends_and_new_articles_still_get_ids() -> None:
 def test_seed_needs_something_to_do() -> None:
     with pytest.raises(CommandError):
         call_command("seed", stdout=io.StringIO())
+
+
+def test_seeded_articles_are_found_by_meaning_with_vectors_composed_from_their_phrases() -> None:
+    from deskline.search import embeddings, semantic
+    from deskline.search.models import DocumentVector
+
+    if not embeddings.available():
+        pytest.skip("the embedding model is not installed")
+    call_command("seed", articles=60, random_seed=3, stdout=io.StringIO())
+
+    published = Article.objects.filter(status=ArticleStatus.PUBLISHED)
+    assert DocumentVector.objects.count() == published.count() > 30
+    article = published.filter(language="en").order_by("id").first()
+    assert article is not None
+    # The composed vector stands near the article's own text, as a whole-text vector would.
+    document = SearchDocument.objects.get(kind=ARTICLE, object_id=article.pk)
+    stored = embeddings.dequantize(DocumentVector.objects.get(document=document).vector)
+    whole = embeddings.document_vectors([(document.title, document.body)])[0]
+    assert float(stored @ whole) > 0.8
+    found = semantic.semantic_search(article.title, kinds=[ARTICLE], limit=10)
+    assert article.pk in [hit.object_id for hit in found]
