@@ -1,6 +1,7 @@
 """The WSGI application (`deskline serve` runs it in granian; see docs/adr/0002)."""
 
 import os
+import threading
 from typing import Any
 
 import django
@@ -31,5 +32,9 @@ class Application(WSGIHandler):
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "deskline.settings")
 django.setup(set_prefix=False)
+from deskline.search.documents import warm_up  # noqa: E402 - needs the apps set up
+
 exit_with_the_server()  # a worker of `deskline serve` does not outlive it (core/server.py)
 application = Application()
+# The first search of each worker would wait seconds for jieba's dictionary and the model.
+threading.Thread(target=warm_up, name="search-warm-up", daemon=True).start()

@@ -315,3 +315,16 @@ def _nearest_postgresql(word: str) -> str | None:
         )
         row = cursor.fetchone()
     return str(row[0]) if row else None
+
+
+def warm_up() -> None:
+    """Load what the first search would otherwise wait for, seconds on a busy machine: jieba's
+    dictionary and, with the search by meaning, the model. The web server's processes call it
+    in a thread of their own as they start (deskline/wsgi.py)."""
+    from deskline.search import text
+
+    text.warm_up()
+    if semantic_enabled():
+        from deskline.search import embeddings
+
+        embeddings.query_vector("warm up")
