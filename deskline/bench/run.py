@@ -2,7 +2,8 @@
 
 Environment: BENCH_TICKETS (100000), BENCH_DATABASES (sqlite,postgres), BENCH_SERVERS (granian;
 also gunicorn, uvicorn when installed), BENCH_ROWS (create,list,detail,search,queue,ticketpage,
-clock: the SLA clock's 1,000,000 business_seconds_between, in-process, no server),
+clock: the SLA clock's 1,000,000 business_seconds_between, in-process, no server;
+relevance: search quality on the Debian FAQ, deskline/bench/relevance.py),
 BENCH_WORKERS (2),
 BENCH_CONCURRENCY (8), BENCH_SECONDS (20, the time bound of a row), BENCH_REQUESTS (a number to
 bound every row; by default each row has its own), BENCH_ROUNDS (1; more alternate the servers),
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deskline.bench import clock as clock_bench
+from deskline.bench import relevance as relevance_bench
 from deskline.bench.databases import Scratch, fresh_postgres, fresh_sqlite, prepare
 from deskline.bench.load import RowResult, ensure_wrk, run_row
 from deskline.bench.server import SERVERS, Server, is_installed
@@ -150,12 +152,16 @@ def main() -> int:
     tickets = _env_int("BENCH_TICKETS", 100_000)
     databases = _env_list("BENCH_DATABASES", "sqlite,postgres")
     servers = _env_list("BENCH_SERVERS", "granian")
-    wanted = _env_list("BENCH_ROWS", ",".join([*(row.key for row in ROWS), "clock"]))
+    wanted = _env_list("BENCH_ROWS", ",".join([*(row.key for row in ROWS), "clock", "relevance"]))
     rows = [row for row in ROWS if row.key in wanted]
     tables: list[list[str]] = []
     if "clock" in wanted:
         tables.append(clock_bench.table(clock_bench.run_clock_bench()))
         if rows:  # the server rows take minutes: show this table now, and again at the end
+            print("\n".join(tables[-1]), flush=True)
+    if "relevance" in wanted:
+        tables.append(relevance_bench.table())
+        if rows:
             print("\n".join(tables[-1]), flush=True)
     if not rows:
         print()
