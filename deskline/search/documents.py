@@ -92,6 +92,62 @@ def index_document(
             )
 
 
+BULK_BATCH = 1_000  # documents written per statement by index_documents
+
+
+def index_documents(documents: Iterable[dict[str, Any]]) -> int:
+    """`index_document` for many documents at once (seeding, rebuilding): each item holds
+    index_document's keyword arguments. Every item is checked before anything is written;
+    rows are then upserted BULK_BATCH at a time (the FTS5 table follows through its triggers,
+    PostgreSQL's vector is a generated column) with their new English words, all in one
+    transaction. A document given twice keeps its last text. Returns how many were indexed.
+    Embeddings are not made here: the caller decides (semantic.embed_missing)."""
+    fields = ("kind", "object_id", "language", "title", "body", "desk_id")
+    latest: dict[tuple[str, int], dict[str, Any]] = {}
+    for document in documents:
+        if set(document) != set(fields):
+            raise ValueError(f"a document takes exactly {', '.join(fields)}")
+        if document["kind"] not in KINDS:
+            raise ValueError(f"unknown document kind {document['kind']!r}")
+        key = (document["kind"], int(document["object_id"]))
+        latest.pop(key, None)  # keep the order of the last occurrence
+        latest[key] = document
+    items = list(latest.values())
+    with transaction.atomic():
+        for start in range(0, len(items), BULK_BATCH):
+            batch = items[start : start + BULK_BATCH]
+            rows = []
+            found: set[str] = set()
+            for item in batch:
+                title, body, language = item["title"], item["body"], item["language"]
+                rows.append(
+                    SearchDocument(
+                        kind=item["kind"],
+                        object_id=int(item["object_id"]),
+                        language=language,
+                        title=title,
+                        body=body,
+                        desk_id=item["desk_id"],
+                        title_terms=indexed_text(title, language),
+                        body_terms=indexed_text(body, language),
+                    )
+                )
+                found |= words(f"{title} {body}")
+            SearchDocument.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["kind", "object_id"],
+                update_fields=["language", "title", "body", "desk_id", "title_terms", "body_terms"],
+            )
+            if found:
+                SearchWord.objects.bulk_create(
+                    [SearchWord(word=word) for word in sorted(found)],
+                    ignore_conflicts=True,
+                    batch_size=BULK_BATCH,
+                )
+    return len(items)
+
+
 def remove_document(*, kind: str, object_id: int) -> None:
     """The document is no longer findable (archived, hidden, deleted). Idempotent."""
     SearchDocument.objects.filter(kind=kind, object_id=object_id).delete()
