@@ -9,11 +9,12 @@ passes (None in the list stands for documents of no desk, i.e. global ones) and 
 what is public: the index holds searchable copies, never access rules.
 
 Ranking (ADR 0016): SQLite's FTS5 bm25() with the title weighing 4 times the body, PostgreSQL's
-ts_rank_cd over a vector with the title at weight A and the body at B; documents in the
-searcher's language have their score doubled. Every word of the query must be found (the last
-may be the start of a word, for suggestions while typing); when none is, misspelt English
-words are corrected to a known word, then any word may be found. At most the newest CANDIDATES
-matches in scope are ranked, so that a search costs the same at 100,000 documents as at 1,000.
+ts_rank_cd over a vector (a narrow table of its own) with the title at weight A and the body at
+B; documents in the searcher's language have their score doubled. Every word of the query must
+be found (the last may be the start of a word, for suggestions while typing); when none is,
+misspelt English words are corrected to a known word, then any word may be found. At most the
+newest CANDIDATES matches in scope are ranked, so that a search costs about the same at 100,000
+documents as at 1,000.
 """
 
 from __future__ import annotations
@@ -217,17 +218,19 @@ def _is_prefix(term: str) -> bool:
     return not is_cjk(term) and len(term) >= 3
 
 
-def _scope_sql(kinds: list[str], scope: list[int | None] | None) -> tuple[str, list[Any]]:
-    sql = f"d.kind IN ({', '.join(['%s'] * len(kinds))})"
+def _scope_sql(
+    kinds: list[str], scope: list[int | None] | None, table: str = "d"
+) -> tuple[str, list[Any]]:
+    sql = f"{table}.kind IN ({', '.join(['%s'] * len(kinds))})"
     params: list[Any] = list(kinds)
     if scope is not None:
         desks = [desk for desk in scope if desk is not None]
         parts = []
         if desks:
-            parts.append(f"d.desk_id IN ({', '.join(['%s'] * len(desks))})")
+            parts.append(f"{table}.desk_id IN ({', '.join(['%s'] * len(desks))})")
             params.extend(desks)
         if None in scope:
-            parts.append("d.desk_id IS NULL")
+            parts.append(f"{table}.desk_id IS NULL")
         sql += " AND (" + " OR ".join(parts) + ")"
     return sql, params
 
@@ -280,15 +283,18 @@ def _search_postgresql(
     if _is_prefix(terms[-1]):
         quoted[-1] += ":*"
     tsquery = (" & " if every else " | ").join(quoted)
-    where, params = _scope_sql(kinds, scope)
-    # As on SQLite: the newest CANDIDATES matches in scope are ranked, the best read in full.
+    where, params = _scope_sql(kinds, scope, "r")
+    # The narrow match table (migration 0008): its GIN index finds the matches in scope, the
+    # newest CANDIDATES ids of them are taken (`r.id + 0` keeps the planner from walking the
+    # primary key testing each vector, which reads it from TOAST), only those vectors are read
+    # to rank, and the best `limit` documents are read in full.
     sql = (
         "SELECT d.kind, d.object_id, d.language, d.title, d.body, top.score FROM ("
-        "SELECT m.id, ts_rank_cd(m.search_vector, q) "
-        f"* (CASE WHEN m.language = %s THEN {LANGUAGE_BOOST} ELSE 1.0 END) AS score FROM ("
-        "SELECT d.id, d.language, d.search_vector "
-        "FROM search_searchdocument d, to_tsquery('english'::regconfig, %s) q "
-        f"WHERE d.search_vector @@ q AND {where} ORDER BY d.id DESC LIMIT %s) m, "
+        "SELECT r.id, ts_rank_cd(r.vector, q) "
+        f"* (CASE WHEN r.language = %s THEN {LANGUAGE_BOOST} ELSE 1.0 END) AS score FROM ("
+        "SELECT r.id FROM search_document_match r, to_tsquery('english'::regconfig, %s) q "
+        f"WHERE r.vector @@ q AND {where} ORDER BY r.id + 0 DESC LIMIT %s) m "
+        "JOIN search_document_match r ON r.id = m.id, "
         "to_tsquery('english'::regconfig, %s) q) top "
         "JOIN search_searchdocument d ON d.id = top.id "
         "ORDER BY top.score DESC, top.id DESC LIMIT %s"
