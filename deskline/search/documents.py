@@ -20,6 +20,7 @@ documents as at 1,000.
 from __future__ import annotations
 
 import itertools
+import json
 import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -45,6 +46,8 @@ MAX_CORRECTED = 4  # misspelt words corrected per query
 # Matches ranked per query, the newest first: a word in more documents than this says little
 # about them, and ranking every match would cost time in proportion to the index (ADR 0016).
 CANDIDATES = 500
+# PostgreSQL: words in more than this share of the documents are found by walking the newest.
+WALK_SHARE = 0.04
 
 
 @dataclass(frozen=True)
@@ -284,31 +287,53 @@ def _search_postgresql(
         quoted[-1] += ":*"
     tsquery = (" & " if every else " | ").join(quoted)
     where, params = _scope_sql(kinds, scope, "r")
-    # The narrow match table (migration 0008): its GIN index finds the matches in scope, the
-    # newest CANDIDATES ids of them are taken (`r.id + 0` keeps the planner from walking the
-    # primary key testing each vector, which reads it from TOAST), only those vectors are read
-    # to rank, and the best `limit` documents are read in full.
-    sql = (
-        "SELECT d.kind, d.object_id, d.language, d.title, d.body, top.score FROM ("
-        "SELECT r.id, ts_rank_cd(r.vector, q) "
-        f"* (CASE WHEN r.language = %s THEN {LANGUAGE_BOOST} ELSE 1.0 END) AS score FROM ("
-        "SELECT r.id FROM search_document_match r, to_tsquery('english'::regconfig, %s) q "
-        f"WHERE r.vector @@ q AND {where} ORDER BY r.id + 0 DESC LIMIT %s) m "
-        "JOIN search_document_match r ON r.id = m.id, "
-        "to_tsquery('english'::regconfig, %s) q) top "
-        "JOIN search_searchdocument d ON d.id = top.id "
-        "ORDER BY top.score DESC, top.id DESC LIMIT %s"
-    )
-    # Planned for these words every time, never prepared (ADR 0005 prepares repeated queries):
-    # a generic plan cannot know whether a word is rare (find the matches through the GIN
-    # index) or common (walk the newest documents until enough match), and the wrong one is
-    # a hundred times slower.
+    # The narrow match table (migration 0008). Which way to find the newest CANDIDATES matches
+    # in scope depends on how common the words are, which the planner estimates well for the
+    # words but costs badly for the walk: a word in a few percent of the documents is found
+    # through the GIN index (a bitmap of its matches, `r.id + 0` keeps the planner from walking
+    # the primary key), a word in more than WALK_SHARE of them by walking the newest documents
+    # until enough match. Only those candidates' vectors are ranked, and the best `limit`
+    # documents are read in full. Planned for these words every time, never prepared (ADR
+    # 0005 prepares repeated queries): a generic plan cannot know how common the words are.
     connection.ensure_connection()
     with connection.connection.cursor() as cursor:
+        order = "r.id" if _share_postgresql(cursor, tsquery) > WALK_SHARE else "r.id + 0"
+        sql = (
+            "SELECT d.kind, d.object_id, d.language, d.title, d.body, top.score FROM ("
+            "SELECT r.id, ts_rank_cd(r.vector, q) "
+            f"* (CASE WHEN r.language = %s THEN {LANGUAGE_BOOST} ELSE 1.0 END) AS score FROM ("
+            "SELECT r.id FROM search_document_match r, to_tsquery('english'::regconfig, %s) q "
+            f"WHERE r.vector @@ q AND {where} ORDER BY {order} DESC LIMIT %s) m "
+            "JOIN search_document_match r ON r.id = m.id, "
+            "to_tsquery('english'::regconfig, %s) q) top "
+            "JOIN search_searchdocument d ON d.id = top.id "
+            "ORDER BY top.score DESC, top.id DESC LIMIT %s"
+        )
         cursor.execute(
             sql, [language or "", tsquery, *params, CANDIDATES, tsquery, limit], prepare=False
         )
         return list(cursor.fetchall())
+
+
+def _share_postgresql(cursor: Any, tsquery: str) -> float:
+    """The planner's estimate of the share of documents matching `tsquery` (from the
+    statistics of the vector's words: ANALYZE keeps them), 0 on an empty table."""
+    cursor.execute(
+        "EXPLAIN (FORMAT JSON) SELECT 1 FROM search_document_match r "
+        "WHERE r.vector @@ to_tsquery('english'::regconfig, %s)",
+        [tsquery],
+        prepare=False,
+    )
+    (plan,) = cursor.fetchone()
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    matches = float(plan[0]["Plan"]["Plan Rows"])
+    cursor.execute(
+        "SELECT reltuples FROM pg_class WHERE oid = 'search_document_match'::regclass",
+        prepare=False,
+    )
+    (total,) = cursor.fetchone()
+    return matches / float(total) if total and total > 0 else 0.0
 
 
 def _corrected(terms: list[str]) -> list[str]:

@@ -1,9 +1,8 @@
 """PostgreSQL: the weighted vector of each document moves to a narrow table of its own
-(ADR 0016): id, kind, desk, language and the vector stored out of line (EXTERNAL, so the
-table's rows stay about 60 bytes), kept by a trigger on search_searchdocument. Matching is a
-bitmap scan of its GIN index over a table of a few hundred pages, whatever the words; the
-wide document rows (title, body, terms) are read only for the best `limit`. SQLite: nothing.
-"""
+(ADR 0016): id, kind, desk, language and the vector, kept by a trigger on
+search_searchdocument (and emptied by the foreign key's cascade). Matching and ranking read
+only this table (a fifth of the document rows' size); the wide rows (title, body, terms) are
+read only for the best `limit`. SQLite: nothing."""
 
 from django.db import migrations
 
@@ -16,6 +15,8 @@ PG_FORWARD = [
         desk_id bigint NULL,
         language varchar(8) NOT NULL,
         vector tsvector NOT NULL)""",
+    # A vector over 2 kB goes out of line uncompressed: rows stay short, ranking decompresses
+    # nothing.
     "ALTER TABLE search_document_match ALTER COLUMN vector SET STORAGE EXTERNAL",
     """CREATE FUNCTION search_document_match_keep() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
