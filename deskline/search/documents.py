@@ -9,16 +9,18 @@ passes (None in the list stands for documents of no desk, i.e. global ones) and 
 what is public: the index holds searchable copies, never access rules.
 
 Ranking (ADR 0016): SQLite's FTS5 bm25() with the title weighing 4 times the body, PostgreSQL's
-ts_rank_cd over a vector with the title at weight A and the body at B; documents in the
-searcher's language have their score doubled. Every word of the query must be found (the last
-may be the start of a word, for suggestions while typing); when none is, misspelt English
-words are corrected to a known word, then any word may be found. At most the newest CANDIDATES
-matches in scope are ranked, so that a search costs the same at 100,000 documents as at 1,000.
+ts_rank_cd over a vector (a narrow table of its own) with the title at weight A and the body at
+B; documents in the searcher's language have their score doubled. Every word of the query must
+be found (the last may be the start of a word, for suggestions while typing); when none is,
+misspelt English words are corrected to a known word, then any word may be found. At most the
+newest CANDIDATES matches in scope are ranked, so that a search costs about the same at 100,000
+documents as at 1,000.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -44,6 +46,8 @@ MAX_CORRECTED = 4  # misspelt words corrected per query
 # Matches ranked per query, the newest first: a word in more documents than this says little
 # about them, and ranking every match would cost time in proportion to the index (ADR 0016).
 CANDIDATES = 500
+# PostgreSQL: words in more than this share of the documents are found by walking the newest.
+WALK_SHARE = 0.04
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,62 @@ def index_document(
             from deskline.search import semantic
 
             semantic.embed_document(document)
+
+
+BULK_BATCH = 1_000  # documents written per statement by index_documents
+
+
+def index_documents(documents: Iterable[dict[str, Any]]) -> int:
+    """`index_document` for many documents at once (seeding, rebuilding): each item holds
+    index_document's keyword arguments. Every item is checked before anything is written;
+    rows are then upserted BULK_BATCH at a time (the FTS5 table follows through its triggers,
+    PostgreSQL's vector is a generated column) with their new English words, all in one
+    transaction. A document given twice keeps its last text. Returns how many were indexed.
+    Embeddings are not made here: the caller decides (semantic.embed_missing)."""
+    fields = ("kind", "object_id", "language", "title", "body", "desk_id")
+    latest: dict[tuple[str, int], dict[str, Any]] = {}
+    for document in documents:
+        if set(document) != set(fields):
+            raise ValueError(f"a document takes exactly {', '.join(fields)}")
+        if document["kind"] not in KINDS:
+            raise ValueError(f"unknown document kind {document['kind']!r}")
+        key = (document["kind"], int(document["object_id"]))
+        latest.pop(key, None)  # keep the order of the last occurrence
+        latest[key] = document
+    items = list(latest.values())
+    with transaction.atomic():
+        for start in range(0, len(items), BULK_BATCH):
+            batch = items[start : start + BULK_BATCH]
+            rows = []
+            found: set[str] = set()
+            for item in batch:
+                title, body, language = item["title"], item["body"], item["language"]
+                rows.append(
+                    SearchDocument(
+                        kind=item["kind"],
+                        object_id=int(item["object_id"]),
+                        language=language,
+                        title=title,
+                        body=body,
+                        desk_id=item["desk_id"],
+                        title_terms=indexed_text(title, language),
+                        body_terms=indexed_text(body, language),
+                    )
+                )
+                found |= words(f"{title} {body}")
+            SearchDocument.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["kind", "object_id"],
+                update_fields=["language", "title", "body", "desk_id", "title_terms", "body_terms"],
+            )
+            if found:
+                SearchWord.objects.bulk_create(
+                    [SearchWord(word=word) for word in sorted(found)],
+                    ignore_conflicts=True,
+                    batch_size=BULK_BATCH,
+                )
+    return len(items)
 
 
 def remove_document(*, kind: str, object_id: int) -> None:
@@ -180,17 +240,19 @@ def _is_prefix(term: str) -> bool:
     return not is_cjk(term) and len(term) >= 3
 
 
-def _scope_sql(kinds: list[str], scope: list[int | None] | None) -> tuple[str, list[Any]]:
-    sql = f"d.kind IN ({', '.join(['%s'] * len(kinds))})"
+def _scope_sql(
+    kinds: list[str], scope: list[int | None] | None, table: str = "d"
+) -> tuple[str, list[Any]]:
+    sql = f"{table}.kind IN ({', '.join(['%s'] * len(kinds))})"
     params: list[Any] = list(kinds)
     if scope is not None:
         desks = [desk for desk in scope if desk is not None]
         parts = []
         if desks:
-            parts.append(f"d.desk_id IN ({', '.join(['%s'] * len(desks))})")
+            parts.append(f"{table}.desk_id IN ({', '.join(['%s'] * len(desks))})")
             params.extend(desks)
         if None in scope:
-            parts.append("d.desk_id IS NULL")
+            parts.append(f"{table}.desk_id IS NULL")
         sql += " AND (" + " OR ".join(parts) + ")"
     return sql, params
 
@@ -243,29 +305,54 @@ def _search_postgresql(
     if _is_prefix(terms[-1]):
         quoted[-1] += ":*"
     tsquery = (" & " if every else " | ").join(quoted)
-    where, params = _scope_sql(kinds, scope)
-    # As on SQLite: the newest CANDIDATES matches in scope are ranked, the best read in full.
-    sql = (
-        "SELECT d.kind, d.object_id, d.language, d.title, d.body, top.score FROM ("
-        "SELECT m.id, ts_rank_cd(m.search_vector, q) "
-        f"* (CASE WHEN m.language = %s THEN {LANGUAGE_BOOST} ELSE 1.0 END) AS score FROM ("
-        "SELECT d.id, d.language, d.search_vector "
-        "FROM search_searchdocument d, to_tsquery('english'::regconfig, %s) q "
-        f"WHERE d.search_vector @@ q AND {where} ORDER BY d.id DESC LIMIT %s) m, "
-        "to_tsquery('english'::regconfig, %s) q) top "
-        "JOIN search_searchdocument d ON d.id = top.id "
-        "ORDER BY top.score DESC, top.id DESC LIMIT %s"
-    )
-    # Planned for these words every time, never prepared (ADR 0005 prepares repeated queries):
-    # a generic plan cannot know whether a word is rare (find the matches through the GIN
-    # index) or common (walk the newest documents until enough match), and the wrong one is
-    # a hundred times slower.
+    where, params = _scope_sql(kinds, scope, "r")
+    # The narrow match table (migration 0008). Which way to find the newest CANDIDATES matches
+    # in scope depends on how common the words are, which the planner estimates well for the
+    # words but costs badly for the walk: a word in a few percent of the documents is found
+    # through the GIN index (a bitmap of its matches, `r.id + 0` keeps the planner from walking
+    # the primary key), a word in more than WALK_SHARE of them by walking the newest documents
+    # until enough match. Only those candidates' vectors are ranked, and the best `limit`
+    # documents are read in full. Planned for these words every time, never prepared (ADR
+    # 0005 prepares repeated queries): a generic plan cannot know how common the words are.
     connection.ensure_connection()
     with connection.connection.cursor() as cursor:
+        order = "r.id" if _share_postgresql(cursor, tsquery) > WALK_SHARE else "r.id + 0"
+        sql = (
+            "SELECT d.kind, d.object_id, d.language, d.title, d.body, top.score FROM ("
+            "SELECT r.id, ts_rank_cd(r.vector, q) "
+            f"* (CASE WHEN r.language = %s THEN {LANGUAGE_BOOST} ELSE 1.0 END) AS score FROM ("
+            "SELECT r.id FROM search_document_match r, to_tsquery('english'::regconfig, %s) q "
+            f"WHERE r.vector @@ q AND {where} ORDER BY {order} DESC LIMIT %s) m "
+            "JOIN search_document_match r ON r.id = m.id, "
+            "to_tsquery('english'::regconfig, %s) q) top "
+            "JOIN search_searchdocument d ON d.id = top.id "
+            "ORDER BY top.score DESC, top.id DESC LIMIT %s"
+        )
         cursor.execute(
             sql, [language or "", tsquery, *params, CANDIDATES, tsquery, limit], prepare=False
         )
         return list(cursor.fetchall())
+
+
+def _share_postgresql(cursor: Any, tsquery: str) -> float:
+    """The planner's estimate of the share of documents matching `tsquery` (from the
+    statistics of the vector's words: ANALYZE keeps them), 0 on an empty table."""
+    cursor.execute(
+        "EXPLAIN (FORMAT JSON) SELECT 1 FROM search_document_match r "
+        "WHERE r.vector @@ to_tsquery('english'::regconfig, %s)",
+        [tsquery],
+        prepare=False,
+    )
+    (plan,) = cursor.fetchone()
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    matches = float(plan[0]["Plan"]["Plan Rows"])
+    cursor.execute(
+        "SELECT reltuples FROM pg_class WHERE oid = 'search_document_match'::regclass",
+        prepare=False,
+    )
+    (total,) = cursor.fetchone()
+    return matches / float(total) if total and total > 0 else 0.0
 
 
 def _corrected(terms: list[str]) -> list[str]:
