@@ -155,7 +155,26 @@ def index_documents(documents: Iterable[dict[str, Any]]) -> int:
                     ignore_conflicts=True,
                     batch_size=BULK_BATCH,
                 )
+            _forget_vectors(batch)
     return len(items)
+
+
+def _forget_vectors(batch: list[dict[str, Any]]) -> None:
+    """A re-indexed document's vector says what its old text meant: it goes, until the caller
+    stores new ones (semantic.embed_missing, semantic.store_vectors)."""
+    from deskline.search import semantic
+
+    by_kind: dict[str, list[int]] = {}
+    for item in batch:
+        by_kind.setdefault(item["kind"], []).append(int(item["object_id"]))
+    ids = [
+        pk
+        for kind, object_ids in by_kind.items()
+        for pk in SearchDocument.objects.filter(
+            kind=kind, object_id__in=object_ids, vector__isnull=False
+        ).values_list("id", flat=True)
+    ]
+    semantic.forget_vectors(ids)
 
 
 def remove_document(*, kind: str, object_id: int) -> None:

@@ -101,6 +101,18 @@ def store_vectors(vectors: dict[int, np.ndarray]) -> int:
     return len(vectors)
 
 
+def forget_vectors(document_ids: Sequence[int]) -> int:
+    """Drop the vectors of these SearchDocument ids (their text changed), in one version step
+    so that every process's index drops them too; how many."""
+    if not document_ids:
+        return 0
+    with transaction.atomic():
+        deleted, _by_model = DocumentVector.objects.filter(document_id__in=document_ids).delete()
+        if deleted:
+            _next_version()
+    return deleted
+
+
 def embed_document(document: SearchDocument) -> None:
     """What index_document calls, in its transaction, after writing `document`."""
     embed_documents([document])
@@ -392,12 +404,15 @@ def _semantic_hits(
         ranked = _ranking(
             index, vector, kinds=kinds, language=language, desk_ids=desk_ids, limit=limit
         )
-        documents = SearchDocument.objects.in_bulk([document_id for document_id, _ in ranked])
+        documents = SearchDocument.objects.filter(vector__isnull=False).in_bulk(
+            [document_id for document_id, _ in ranked]
+        )
         gone = [document_id for document_id, _ in ranked if document_id not in documents]
         if not gone:
             break
-        # Removed documents take their vectors with them without a version bump: a row that
-        # comes up for a document no longer there is struck off, and the ranking runs again.
+        # Removed documents take their vectors with them without a version bump, and a
+        # re-indexed one loses its vector (documents.index_documents): a row that comes up
+        # for a document or vector no longer there is struck off, and the ranking runs again.
         with _indexes_lock:
             for document_id in gone:
                 index.strike(document_id)

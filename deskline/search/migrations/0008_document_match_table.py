@@ -1,6 +1,7 @@
 """PostgreSQL: the weighted vector of each document moves to a narrow table of its own
 (ADR 0016): id, kind, desk, language and the vector, kept by a trigger on
-search_searchdocument (and emptied by the foreign key's cascade). Matching and ranking read
+search_searchdocument (rows leave with their document by a delete trigger, and all of them when the documents
+are truncated, as a test database's flush does: no foreign key, which would refuse that). Matching and ranking read
 only this table (a fifth of the document rows' size); the wide rows (title, body, terms) are
 read only for the best `limit`. SQLite: nothing."""
 
@@ -10,7 +11,7 @@ PG_FORWARD = [
     "DROP INDEX IF EXISTS search_document_vector",
     "ALTER TABLE search_searchdocument DROP COLUMN IF EXISTS search_vector",
     """CREATE TABLE search_document_match (
-        id bigint PRIMARY KEY REFERENCES search_searchdocument (id) ON DELETE CASCADE,
+        id bigint PRIMARY KEY,
         kind varchar(16) NOT NULL,
         desk_id bigint NULL,
         language varchar(8) NOT NULL,
@@ -31,6 +32,22 @@ PG_FORWARD = [
     """CREATE TRIGGER search_document_match_keep
         AFTER INSERT OR UPDATE ON search_searchdocument
         FOR EACH ROW EXECUTE FUNCTION search_document_match_keep()""",
+    """CREATE FUNCTION search_document_match_forget() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        DELETE FROM search_document_match WHERE id = OLD.id;
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER search_document_match_forget
+        AFTER DELETE ON search_searchdocument
+        FOR EACH ROW EXECUTE FUNCTION search_document_match_forget()""",
+    """CREATE FUNCTION search_document_match_empty() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        TRUNCATE search_document_match;
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER search_document_match_empty
+        AFTER TRUNCATE ON search_searchdocument
+        FOR EACH STATEMENT EXECUTE FUNCTION search_document_match_empty()""",
     """INSERT INTO search_document_match (id, kind, desk_id, language, vector)
         SELECT id, kind, desk_id, language,
             setweight(to_tsvector('english'::regconfig, title_terms), 'A') ||
@@ -40,6 +57,10 @@ PG_FORWARD = [
     "ANALYZE search_document_match",
 ]
 PG_BACKWARD = [
+    "DROP TRIGGER IF EXISTS search_document_match_empty ON search_searchdocument",
+    "DROP FUNCTION IF EXISTS search_document_match_empty()",
+    "DROP TRIGGER IF EXISTS search_document_match_forget ON search_searchdocument",
+    "DROP FUNCTION IF EXISTS search_document_match_forget()",
     "DROP TRIGGER IF EXISTS search_document_match_keep ON search_searchdocument",
     "DROP FUNCTION IF EXISTS search_document_match_keep()",
     "DROP TABLE IF EXISTS search_document_match",

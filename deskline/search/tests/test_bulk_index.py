@@ -38,7 +38,7 @@ def _answers(scope):
     return {
         query: [
             (hit.object_id, hit.title_html, hit.snippet_html)
-            for hit in documents.search_documents(query, language="en", desk_ids=scope)
+            for hit in documents.lexical_search(query, language="en", desk_ids=scope)
         ]
         for query in QUERIES
     }
@@ -61,7 +61,7 @@ def test_bulk_indexing_stores_and_finds_what_one_at_a_time_does():
     assert documents.index_documents(iter(_items())) == len(DOCUMENTS)
 
     assert (_state(), _answers(None), _answers([10, None])) == one_by_one
-    assert [hit.object_id for hit in documents.search_documents("打印机")] == [3]
+    assert [hit.object_id for hit in documents.lexical_search("打印机")] == [3]
 
 
 def test_bulk_indexing_again_replaces_the_text_and_the_last_copy_wins():
@@ -92,3 +92,26 @@ def test_bulk_indexing_many_batches(monkeypatch):
     assert SearchDocument.objects.count() == 2 * len(DOCUMENTS)
     found = {hit.object_id for hit in documents.search_documents("vpn")}
     assert found == {1, 5, 101, 105}
+
+
+def test_bulk_reindexing_drops_the_vector_of_the_old_text():
+    from deskline.search import embeddings, semantic
+    from deskline.search.models import DocumentVector
+
+    if not embeddings.available():
+        pytest.skip("the embedding model is not installed")
+    documents.index_document(
+        kind=documents.ARTICLE, object_id=1, language="en", title="Reset a forgotten password",
+        body="Use the self-service page to choose a new password.", desk_id=None,
+    )  # fmt: skip
+    assert [hit.object_id for hit in semantic.semantic_search("I forgot my password")] == [1]
+
+    documents.index_documents(
+        [{"kind": documents.ARTICLE, "object_id": 1, "language": "en",
+          "title": "Order a new laptop", "body": "Ask your manager first.", "desk_id": None}]
+    )  # fmt: skip
+
+    assert not DocumentVector.objects.exists()
+    assert semantic.semantic_search("I forgot my password") == []
+    assert semantic.embed_missing() == 1
+    assert [hit.object_id for hit in semantic.semantic_search("I need a new notebook")] == [1]
