@@ -3,8 +3,6 @@ question's answers in the order readers want them, and the reader's own votes.""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +17,7 @@ from deskline.core.errors import ValidationFailed
 from deskline.core.text import check_storable_text
 from deskline.desks.models import Desk
 from deskline.search.documents import QUESTION, search_documents
+from deskline.tickets.selectors import decode_cursor, encode_cursor
 
 DEFAULT_PAGE = 25
 MAX_PAGE = 200
@@ -56,25 +55,12 @@ def _invalid(name: str, message: Any, code: str = "invalid_filter") -> Validatio
 
 
 def _encode(prefix: str, number: int) -> str:
-    return base64.urlsafe_b64encode(f"{prefix}{number}".encode()).decode().rstrip("=")
+    return encode_cursor(number, prefix=prefix)
 
 
 def _decode(cursor: str, prefix: str) -> int:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        if not raw.startswith(prefix):
-            raise ValueError(raw)
-        number = int(raw[len(prefix) :])
-        if number < 0 or number >= 2**63:
-            raise ValueError(raw)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        message = _("The cursor is not one this list gave out.")
-        raise ValidationFailed(
-            message,
-            code="invalid_cursor",
-            fields={"cursor": [_("Use next_cursor from the previous page.")]},
-        ) from None
-    return number
+    # "s" cursors carry an offset into search results, which may be 0.
+    return decode_cursor(cursor, prefix=prefix, minimum=0)
 
 
 def check_filters(filters: QuestionFilters, limit: int) -> None:

@@ -95,13 +95,20 @@ def _invalid_cursor() -> ValidationFailed:
     )
 
 
-def encode_cursor(last_id: int) -> str:
-    return _encode_text(f"t{last_id}")
+def encode_cursor(last_id: int, prefix: str = "t") -> str:
+    """An opaque cursor carrying a number (a row id, an offset) after a one-letter `prefix`
+    that names the list it belongs to; every keyset list of v1 and the pages use these."""
+    return _encode_text(f"{prefix}{last_id}")
 
 
-def decode_cursor(cursor: str) -> int:
+def decode_cursor(cursor: str, prefix: str = "t", *, minimum: int = 1) -> int:
+    """The number `encode_cursor` put in a cursor of this list; `invalid_cursor` for anything
+    else, including a number below `minimum` or beyond what a database id holds."""
     try:
-        return _positive_id(_decode_text(cursor, "t"))
+        value = int(_decode_text(cursor, prefix))
+        if not minimum <= value < 2**63:
+            raise ValueError(value)
+        return value
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise _invalid_cursor() from None
 

@@ -532,3 +532,12 @@ def test_an_agent_role_without_a_team_cannot_touch_a_desk(helpdesk: Helpdesk):
     _refused(response, 404, "ticket_not_found")
     assert row_counts() == before
     assert ticket_state(ticket) == state
+
+
+@pytest.mark.parametrize("number", [0, -5, 2**63, 10**30])
+def test_a_ticket_list_cursor_beyond_any_id_is_refused(helpdesk: Helpdesk, number):
+    from deskline.tickets.selectors import encode_cursor
+
+    response = ApiClient(helpdesk.li).get("/tickets", {"cursor": encode_cursor(number)})
+
+    _refused(response, 400, "invalid_cursor")

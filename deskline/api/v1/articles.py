@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Annotated, Any
 
 from django.http import HttpRequest
@@ -29,7 +27,7 @@ from deskline.desks.models import Desk
 from deskline.knowledge import actions, selectors
 from deskline.knowledge.access import access_article
 from deskline.knowledge.models import Article, ArticleStatus
-from deskline.tickets.selectors import MAX_PAGE
+from deskline.tickets.selectors import MAX_PAGE, decode_cursor, encode_cursor
 
 router = Router(tags=["articles"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
@@ -69,24 +67,11 @@ def _status_filter(status: str | None) -> str | None:
 
 
 def _encode_cursor(last_id: int) -> str:
-    return base64.urlsafe_b64encode(f"a{last_id}".encode()).decode().rstrip("=")
+    return encode_cursor(last_id, prefix="a")
 
 
 def _decode_cursor(cursor: str) -> int:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        if not raw.startswith("a"):
-            raise ValueError(raw)
-        value = int(raw[1:])
-        if not 0 < value < 2**63:
-            raise ValueError(raw)
-        return value
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise ValidationFailed(
-            _("The cursor is not one this list gave out."),
-            code="invalid_cursor",
-            fields={"cursor": [_("Use next_cursor from the previous page.")]},
-        ) from None
+    return decode_cursor(cursor, prefix="a")
 
 
 def _detail(user: Any, article: Article) -> dict[str, Any]:
