@@ -150,12 +150,7 @@ def knowledge_search(
     objects: dict[str, dict[int, Any]] = {}
     for kind, ids in ids_by_kind.items():
         if kind == ARTICLE:
-            objects[kind] = {
-                article.pk: article
-                for article in Article.objects.filter(pk__in=ids, status=ArticleStatus.PUBLISHED)
-                .filter(readable_articles_q(user))
-                .select_related("desk", "category")
-            }
+            objects[kind] = _published_articles(user, ids, without_text=without_text)
         elif kind in DOCUMENT_LOADERS:
             objects[kind] = DOCUMENT_LOADERS[kind](user, ids)
     found: list[tuple[Hit, Any]] = []
@@ -164,6 +159,24 @@ def knowledge_search(
         if obj is not None:
             found.append((hit, obj))
     return found[:wanted]
+
+
+def _published_articles(
+    user: Any, ids: Sequence[int], *, without_text: bool = False
+) -> dict[int, Article]:
+    """The published articles among `ids` that `user` may read, by id, with desk and category.
+    Read by primary key alone and checked here: given the access condition as well, SQLite
+    walks the status index (every published article, 20 ms at 100,000) instead of the ids."""
+    articles = Article.objects.select_related("desk", "category").order_by()
+    if without_text:
+        articles = articles.defer("body", "body_html")
+    readable = readable_desk_ids(user) | writable_desk_ids(user)
+    return {
+        pk: article
+        for pk, article in articles.in_bulk(list(ids)).items()
+        if article.status == ArticleStatus.PUBLISHED
+        and (article.desk_id is None or article.desk_id in readable)
+    }
 
 
 def suggested_articles_for_ticket(user: Any, ticket: Any, limit: int = 5) -> list[tuple[Hit, Any]]:

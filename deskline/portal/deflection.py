@@ -79,7 +79,7 @@ def journey_of(
             return None
         try:
             desk = help_center.help_center_desk(request.user, origin.group(1))
-            request_type = help_center.request_type_for_form(desk, int(origin.group(2)))
+            request_type = help_center.request_type_of_desk(desk, int(origin.group(2)))
         except NotFound:
             return None
     return Journey(journey, desk, request_type)

@@ -309,7 +309,7 @@ def suggestions(request: HttpRequest, desk_key: str, request_type_id: int) -> Ht
     """Articles (and answered questions) that may already answer the summary being typed."""
     user = request.user
     found_desk = help_center.help_center_desk(user, desk_key)
-    request_type = help_center.request_type_for_form(found_desk, request_type_id)
+    request_type = help_center.request_type_of_desk(found_desk, request_type_id)
     step = deflection.journey_of(request, request.GET, desk=found_desk, request_type=request_type)
     if request.GET.get("journey") and step is None:
         return HttpResponse(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deskline.accounts.models import User
 from deskline.core.errors import NotFound
+from deskline.desks.catalog import catalog
 from deskline.desks.errors import unknown_desk
 from deskline.desks.models import (
     SHORT_LINK_PATTERN,
@@ -68,6 +69,20 @@ def help_center_desk(user: Any, key: str) -> Desk:
 def request_type_for_form(desk: Desk, request_type_id: int) -> RequestType:
     """An active request type of `desk` with its form fields in order, or NotFound."""
     request_type = request_types_for_desk(desk).filter(pk=request_type_id).first()
+    if request_type is None:
+        raise NotFound(_("This desk has no such request type."), code="unknown_request_type")
+    return request_type
+
+
+def request_type_of_desk(desk: Desk, request_type_id: int) -> RequestType:
+    """An active request type of `desk`, without its form fields, from the process's
+    catalogue (read it, never change it), or NotFound: for the requests a form makes while
+    one fills it in (suggestions, counting), which must not cost a query each."""
+    try:
+        wanted = int(request_type_id)
+    except (TypeError, ValueError):
+        wanted = 0
+    request_type = catalog().active_request_type(desk.pk, wanted) if wanted > 0 else None
     if request_type is None:
         raise NotFound(_("This desk has no such request type."), code="unknown_request_type")
     return request_type

@@ -292,3 +292,14 @@ def test_answered_questions_are_suggested_beside_articles_and_opening_one_counts
         suggestions_url(helpdesk), {"summary": "printer jams", "journey": JOURNEY}, **BROWSER
     ).content.decode()
     assert f"/questions/{question.pk}/" not in page
+
+
+def test_suggestions_of_an_inactive_form_are_not_found(helpdesk, signed_in, vpn):
+    form = helpdesk.password_reset
+    customer = signed_in(helpdesk.alice)
+    assert customer.get(suggestions_url(helpdesk, form), {"summary": "vpn"}).status_code == 200
+
+    form.is_active = False
+    form.save()
+
+    assert customer.get(suggestions_url(helpdesk, form), {"summary": "vpn"}).status_code == 404
