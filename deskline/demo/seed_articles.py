@@ -344,4 +344,27 @@ def seed_articles(
         published_total += sum(row.status == ArticleStatus.PUBLISHED for row in rows)
         say(f"{written:>12,} / {articles:,} articles, {published_total:,} published and "
             f"indexed ({time.monotonic() - started:.1f} s)")  # fmt: skip
+    if written:
+        _analyze()
+        say(f"search statistics ready ({time.monotonic() - started:.1f} s)")
     return ArticleSeedResult(written, published_total, time.monotonic() - started)
+
+
+def _analyze() -> None:
+    """Fresh planner statistics for the tables just filled: PostgreSQL's search picks its
+    plan from how common the words are (search.documents), which the statistics of a table
+    analysed when it was empty get wrong by far, and autovacuum would come only later."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "ANALYZE knowledge_article, knowledge_articleversion, search_searchdocument, "
+                "search_document_match, search_documentvector, search_searchword"
+            )
+        else:
+            # Sampled, as PRAGMA optimize takes them: seconds instead of a full scan.
+            for statement in (
+                "PRAGMA analysis_limit = 1000",
+                "ANALYZE",
+                "PRAGMA analysis_limit = 0",
+            ):
+                cursor.execute(statement)

@@ -12,6 +12,7 @@ once per process, on first use, never at import.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -90,11 +91,28 @@ def document_vectors(documents: Sequence[tuple[str, str]]) -> np.ndarray:
 
 
 def query_vector(query: str) -> np.ndarray | None:
-    """The query's vector, or None when it has nothing to embed."""
+    """The query's vector (read-only), or None when it has nothing to embed. The last
+    QUERY_CACHE distinct queries are kept: people ask the same few things, and a request form
+    sends the same prefixes again while one types."""
     text = (query or "").strip()[:QUERY_CHARACTERS]
     if not any(character.isalnum() for character in text):
         return None
-    return embed_texts([text])[0]
+    return _query_vector(text)
+
+
+QUERY_CACHE = 1024  # about 2 MiB of vectors
+
+
+def forget_queries() -> None:
+    """Empty the cache of query vectors (a bench that times the model)."""
+    _query_vector.cache_clear()
+
+
+@functools.lru_cache(maxsize=QUERY_CACHE)
+def _query_vector(text: str) -> np.ndarray:
+    vector = embed_texts([text])[0]
+    vector.setflags(write=False)
+    return vector
 
 
 # Stored as int8 (512 bytes a document): cosine similarity survives the rounding to within

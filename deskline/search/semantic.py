@@ -25,10 +25,9 @@ import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
-from django.utils.html import escape
 
-from deskline.search import embeddings
-from deskline.search.documents import KINDS, Hit
+from deskline.search import embeddings, highlight
+from deskline.search.documents import KINDS, Hit, lexical_matches, row_hit
 from deskline.search.models import DocumentVector, SearchDocument, VectorIndexState
 
 STATE_ID = 1
@@ -51,7 +50,6 @@ RESCORE = 400
 EXACT_BELOW = 2 * RESCORE
 WORDS = embeddings.DIMENSIONS // 64
 _NO_DESK = -1
-SNIPPET_CHARACTERS = 200
 
 
 # ---- the index path ---------------------------------------------------------------------
@@ -151,6 +149,7 @@ class _Index:
     positions: dict[int, int] = field(default_factory=dict)  # SearchDocument id -> row
     ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     kinds: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
+    object_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     desks: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     languages: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int16))
     language_codes: dict[str, int] = field(default_factory=dict)
@@ -161,7 +160,7 @@ class _Index:
     # word w of every row, so the Hamming scan reads contiguous columns.
     bits: np.ndarray = field(default_factory=lambda: np.zeros((WORDS, 0), dtype=np.uint64))
     # Scope masks by (kinds, desks), dropped whenever a row changes.
-    scopes: dict[tuple[tuple[int, ...], tuple[int, ...] | None], np.ndarray] = field(
+    scopes: dict[tuple[tuple[int, ...], tuple[int, ...] | None], _Scope] = field(
         default_factory=dict
     )
 
@@ -172,6 +171,7 @@ class _Index:
         capacity = max(needed, capacity * 2, 1024)
         self.ids = np.resize(self.ids, capacity)
         self.kinds = np.resize(self.kinds, capacity)
+        self.object_ids = np.resize(self.object_ids, capacity)
         self.desks = np.resize(self.desks, capacity)
         self.scopes.clear()
         self.languages = np.resize(self.languages, capacity)
@@ -182,7 +182,15 @@ class _Index:
         bits[:, : self.size] = self.bits[:, : self.size]
         self.bits = bits
 
-    def put(self, document_id: int, kind: str, language: str, desk_id: int | None, data: bytes):
+    def put(
+        self,
+        document_id: int,
+        kind: str,
+        object_id: int,
+        language: str,
+        desk_id: int | None,
+        data: bytes,
+    ) -> None:
         row = self.positions.get(document_id)
         if row is None:
             self._grow(self.size + 1)
@@ -192,6 +200,7 @@ class _Index:
         self.languages[row] = self.language_codes.setdefault(language, len(self.language_codes))
         self.ids[row] = document_id
         self.kinds[row] = KINDS.index(kind) if kind in KINDS else -1
+        self.object_ids[row] = object_id
         self.desks[row] = _NO_DESK if desk_id is None else desk_id
         self.matrix[row] = np.frombuffer(data, dtype=np.int8)
         self.bits[:, row] = sign_bits(self.matrix[row])
@@ -232,13 +241,16 @@ def _current_index() -> _Index:
                 .values_list(
                     "document_id",
                     "document__kind",
+                    "document__object_id",
                     "document__language",
                     "document__desk_id",
                     "vector",
                 )
             )
-            for document_id, kind, language, desk_id, data in rows.iterator(chunk_size=2000):
-                index.put(document_id, kind, language, desk_id, bytes(data))
+            for document_id, kind, object_id, language, desk_id, data in rows.iterator(
+                chunk_size=2000
+            ):
+                index.put(document_id, kind, object_id, language, desk_id, bytes(data))
             index.version = version
         _indexes[key] = index
         return index
@@ -261,26 +273,50 @@ def _any_of(values: np.ndarray, wanted: Sequence[int]) -> np.ndarray:
     return mask
 
 
-def _scope(index: _Index, kinds: Sequence[str], desk_ids: Sequence[int | None] | None):
-    """The rows in scope, ascending (kept per scope until a row changes)."""
+@dataclass
+class _Scope:
+    """The rows of one (kinds, desks) scope: ascending, and as a distance floor over every row
+    (0 in scope, FAR outside) that the pre-scan adds in one pass; the same floor per language
+    (FAR also for rows in another language), made when first asked for."""
+
+    rows: np.ndarray
+    floor: np.ndarray
+    languages: np.ndarray
+    by_language: dict[int, np.ndarray] = field(default_factory=dict)
+
+    def language_floor(self, code: int) -> np.ndarray:
+        floor = self.by_language.get(code)
+        if floor is None:
+            other = self.languages[: len(self.floor)] != code
+            floor = self.by_language[code] = np.maximum(self.floor, other * FAR).astype(np.uint16)
+        return floor
+
+
+# A distance beyond any Hamming distance of two rows: what the pre-scan gives a row out of scope.
+FAR = embeddings.DIMENSIONS + 1
+
+
+def _scope(index: _Index, kinds: Sequence[str], desk_ids: Sequence[int | None] | None) -> _Scope:
+    """The rows in scope (kept per scope until a row changes)."""
     codes = tuple(sorted({KINDS.index(kind) for kind in kinds if kind in KINDS}))
     desks = None
     if desk_ids is not None:
         desks = tuple(sorted({_NO_DESK if desk is None else int(desk) for desk in desk_ids}))
     key = (codes, desks)
-    rows = index.scopes.get(key)
-    if rows is None:
+    scope = index.scopes.get(key)
+    if scope is None:
         size = index.size
         mask = _any_of(index.kinds[:size], codes)
         if desks is not None and len(desks) <= 64:
             mask &= _any_of(index.desks[:size], desks)
         elif desks is not None:
             mask &= np.isin(index.desks[:size], np.array(desks, dtype=np.int64))
-        rows = np.flatnonzero(mask)
+        floor = np.where(mask, 0, FAR).astype(np.uint16)
+        scope = _Scope(np.flatnonzero(mask), floor, index.languages)
         if len(index.scopes) >= 64:
             index.scopes.clear()
-        index.scopes[key] = rows
-    return rows
+        index.scopes[key] = scope
+    return scope
 
 
 def sign_bits(rows: np.ndarray) -> np.ndarray:
@@ -313,52 +349,32 @@ def _hamming(index: _Index, vector: np.ndarray) -> np.ndarray:
     return distances
 
 
-def _nearest(distances: np.ndarray, rows: np.ndarray, count: int) -> np.ndarray:
-    """The `count` rows of `rows` with the smallest `distances` (one per row of `rows`), and
-    those tied with the last of them. The cut-off distance comes from a histogram of the
-    distances (at most DIMENSIONS + 1 values), quicker than a partition of 100,000."""
-    if len(rows) <= count:
+def _nearest(distances: np.ndarray, rows: np.ndarray | None, count: int) -> np.ndarray:
+    """The `count` rows of `rows` (None: every row) with the smallest `distances` (one per row
+    of `rows`), and those tied with the last of them; never a row at distance FAR (out of
+    scope). The cut-off distance comes from a histogram of the distances (at most FAR + 1
+    values), quicker than a partition of 100,000."""
+    if rows is not None and len(rows) <= count:
         return rows
-    histogram = np.bincount(distances, minlength=embeddings.DIMENSIONS + 1)
-    cutoff = int(np.searchsorted(np.cumsum(histogram), count))
+    histogram = np.bincount(distances, minlength=FAR + 1)
+    cutoff = min(int(np.searchsorted(np.cumsum(histogram), count)), FAR - 1)
     chosen = np.flatnonzero(distances <= cutoff)
     if len(chosen) > 4 * count:  # many ties (copies of one text): a partition of those
         chosen = chosen[np.argpartition(distances[chosen], count - 1)[:count]]
-    return rows[chosen]
+    return chosen if rows is None else rows[chosen]
 
 
-def _candidates(index: _Index, vector: np.ndarray, in_scope: np.ndarray, language_code: int | None):
+def _candidates(index: _Index, vector: np.ndarray, scope: _Scope, language_code: int | None):
     """The rows to score exactly: all in scope when they are few, else the nearest by sign
     bits, overall and in the searcher's language (whose bonus may lift a farther one)."""
-    if len(in_scope) < EXACT_BELOW:
-        return in_scope
-    distances = _hamming(index, vector)
-    if len(in_scope) < index.size:
-        distances = distances[in_scope]
-    chosen = _nearest(distances, in_scope, RESCORE)
+    if len(scope.rows) < EXACT_BELOW:
+        return scope.rows
+    hamming = _hamming(index, vector)
+    chosen = _nearest(np.maximum(hamming, scope.floor), None, RESCORE)
     if language_code is not None:
-        same = index.languages[in_scope] == language_code
-        if not same.all():
-            chosen = np.union1d(chosen, _nearest(distances[same], in_scope[same], RESCORE))
+        floor = scope.language_floor(language_code)
+        chosen = np.union1d(chosen, _nearest(np.maximum(hamming, floor), None, RESCORE))
     return chosen
-
-
-def _hits(ranked: list[tuple[int, float]], documents: dict[int, SearchDocument]) -> list[Hit]:
-    """Hits for (SearchDocument id, score), best first."""
-    hits = []
-    for document_id, score in ranked:
-        document = documents[document_id]
-        hits.append(
-            Hit(
-                kind=document.kind,
-                object_id=document.object_id,
-                language=document.language,
-                score=float(score),
-                title_html=escape(document.title),
-                snippet_html=escape(document.body[:SNIPPET_CHARACTERS]),
-            )
-        )
-    return hits
 
 
 def _ranking(
@@ -384,39 +400,85 @@ def _ranking(
     return [(int(index.ids[rows[i]]), float(scores[i])) for i in top if np.isfinite(scores[i])]
 
 
-def _semantic_hits(
+@dataclass(frozen=True)
+class _Near:
+    """A document found by meaning, as the in-memory index knows it."""
+
+    document_id: int
+    kind: str
+    object_id: int
+    language: str
+    score: float
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return self.kind, self.object_id
+
+
+def _near(
     query: str,
     *,
     kinds: Sequence[str],
     language: str | None,
     desk_ids: Sequence[int | None] | None,
     limit: int,
-) -> list[Hit]:
+) -> tuple[_Index | None, list[_Near]]:
+    """The index searched and the documents nearest `query`, best first, from memory alone
+    (their text is read only for those shown: `_texts`)."""
     if not embeddings.available():
-        return []
+        return None, []
     vector = embeddings.query_vector(query)
     if vector is None:
-        return []
-    for _attempt in range(3):
-        index = _current_index()
-        if not index.size:
-            return []
-        ranked = _ranking(
-            index, vector, kinds=kinds, language=language, desk_ids=desk_ids, limit=limit
+        return None, []
+    index = _current_index()
+    if not index.size:
+        return index, []
+    ranked = _ranking(index, vector, kinds=kinds, language=language, desk_ids=desk_ids, limit=limit)
+    languages = {code: name for name, code in index.language_codes.items()}
+    found = []
+    for document_id, score in ranked:
+        row = index.positions.get(document_id)
+        if row is None or index.kinds[row] < 0:
+            continue
+        found.append(
+            _Near(
+                document_id,
+                KINDS[int(index.kinds[row])],
+                int(index.object_ids[row]),
+                languages.get(int(index.languages[row]), ""),
+                score,
+            )
         )
-        documents = SearchDocument.objects.filter(vector__isnull=False).in_bulk(
-            [document_id for document_id, _ in ranked]
-        )
-        gone = [document_id for document_id, _ in ranked if document_id not in documents]
-        if not gone:
-            break
-        # Removed documents take their vectors with them without a version bump, and a
-        # re-indexed one loses its vector (documents.index_documents): a row that comes up
-        # for a document or vector no longer there is struck off, and the ranking runs again.
+    return index, found
+
+
+def _texts(index: _Index | None, documents: Sequence[_Near]) -> dict[int, tuple[str, str]]:
+    """Title and body by SearchDocument id of those `documents` still indexed with a vector.
+    Removed documents take their vectors with them without a version bump, and a re-indexed
+    one loses its vector (documents.index_documents): one that is gone is struck off the
+    in-memory index, so that no later search finds it."""
+    if not documents:
+        return {}
+    wanted = [document.document_id for document in documents]
+    found = {
+        pk: (title, body)
+        for pk, title, body in SearchDocument.objects.filter(
+            pk__in=wanted, vector__isnull=False
+        ).values_list("id", "title", "body")
+    }
+    gone = [pk for pk in wanted if pk not in found]
+    if gone and index is not None:
         with _indexes_lock:
-            for document_id in gone:
-                index.strike(document_id)
-    return _hits([(i, score) for i, score in ranked if i in documents], documents)
+            for pk in gone:
+                index.strike(pk)
+    return found
+
+
+def _near_hit(document: _Near, text: tuple[str, str], found: object, score: float) -> Hit:
+    title, body = text
+    return row_hit(
+        (document.kind, document.object_id, document.language, title, body, score), found
+    )
 
 
 def semantic_search(
@@ -431,22 +493,16 @@ def semantic_search(
     signature). Nothing when the query has no letters or digits, or nothing is near enough."""
     limit = max(1, min(limit, 100))
     desk_list = None if desk_ids is None else list(desk_ids)
-    return _semantic_hits(query, kinds=kinds, language=language, desk_ids=desk_list, limit=limit)
-
-
-def _lexical(
-    query: str,
-    *,
-    kinds: Sequence[str],
-    language: str | None,
-    desk_ids: Iterable[int | None] | None,
-    limit: int,
-) -> list[Hit]:
-    # h-search's ranked `lexical_search` when it is there; the plain search_documents before.
-    from deskline.search import documents
-
-    search = getattr(documents, "lexical_search", None) or documents.search_documents
-    return list(search(query, kinds=kinds, language=language, desk_ids=desk_ids, limit=limit))
+    for _attempt in range(3):
+        index, near = _near(query, kinds=kinds, language=language, desk_ids=desk_list, limit=limit)
+        texts = _texts(index, near)
+        if len(texts) == len(near):
+            break  # else what was gone is struck off, and the ranking runs again
+    return [
+        _near_hit(document, texts[document.document_id], None, document.score)
+        for document in near
+        if document.document_id in texts
+    ]
 
 
 def hybrid_search(
@@ -458,29 +514,41 @@ def hybrid_search(
     limit: int = 20,
 ) -> list[Hit]:
     """The lexical and the semantic rankings fused by reciprocal rank: a document both find
-    comes first, one only either finds still comes. Lexical hits keep their highlighted
-    title and snippet. Same signature as search_documents."""
+    comes first, one only either finds still comes. The few documents a one-word query
+    names (documents.LexicalMatches.named: a code, a name, a rare word) come first of all.
+    Titles and snippets mark the searched words. Same signature as search_documents."""
     limit = max(1, min(limit, 100))
     desk_list = None if desk_ids is None else list(desk_ids)
     depth = max(limit, CANDIDATES)
-    lexical = _lexical(query, kinds=kinds, language=language, desk_ids=desk_list, limit=depth)
-    if not hybrid_enabled():
-        return lexical[:limit]
-    semantic_hits = _semantic_hits(
-        query, kinds=kinds, language=language, desk_ids=desk_list, limit=depth
+    lexical = lexical_matches(
+        query, kinds=kinds, language=language, desk_ids=desk_list, limit=depth, named=True
     )
-    scores: dict[tuple[str, int], float] = {}
-    known: dict[tuple[str, int], Hit] = {}
-    for rank, hit in enumerate(lexical, start=1):
-        key = (hit.kind, hit.object_id)
-        scores[key] = scores.get(key, 0.0) + LEXICAL_WEIGHT / (RRF_K + rank)
-        known.setdefault(key, hit)
-    for rank, hit in enumerate(semantic_hits, start=1):
-        key = (hit.kind, hit.object_id)
-        scores[key] = scores.get(key, 0.0) + SEMANTIC_WEIGHT / (RRF_K + rank)
-        known.setdefault(key, hit)
-    order = sorted(scores, key=lambda key: -scores[key])[:limit]
-    return [_with_score(known[key], scores[key]) for key in order]
+    if not hybrid_enabled():
+        return lexical.hits(limit)
+    rows = {(row[0], int(row[1])): row for row in lexical.rows}
+    leading = set(lexical.named)
+    found = highlight.pattern(lexical.terms)
+    for _attempt in range(3):
+        index, near = _near(query, kinds=kinds, language=language, desk_ids=desk_list, limit=depth)
+        scores: dict[tuple[str, int], float] = {}
+        for rank, key in enumerate(rows, start=1):
+            scores[key] = scores.get(key, 0.0) + LEXICAL_WEIGHT / (RRF_K + rank)
+        by_key: dict[tuple[str, int], _Near] = {}
+        for rank, document in enumerate(near, start=1):
+            by_key.setdefault(document.key, document)
+            scores[document.key] = scores.get(document.key, 0.0) + SEMANTIC_WEIGHT / (RRF_K + rank)
+        order = sorted(scores, key=lambda key: (key not in leading, -scores[key]))[:limit]
+        only_near = [by_key[key] for key in order if key not in rows]
+        texts = _texts(index, only_near)
+        if len(texts) == len(only_near):
+            break  # else what was gone is struck off, and the fusion runs again
+    hits = []
+    for key in order:
+        if key in rows:
+            hits.append(_with_score(row_hit(rows[key], found), scores[key]))
+        elif by_key[key].document_id in texts:
+            hits.append(_near_hit(by_key[key], texts[by_key[key].document_id], found, scores[key]))
+    return hits
 
 
 def _with_score(hit: Hit, score: float) -> Hit:

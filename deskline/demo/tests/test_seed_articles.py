@@ -76,3 +76,22 @@ def test_seeded_articles_are_found_by_meaning_with_vectors_composed_from_their_p
     assert float(stored @ whole) > 0.8
     found = semantic.semantic_search(article.title, kinds=[ARTICLE], limit=10)
     assert article.pk in [hit.object_id for hit in found]
+
+
+def test_seeding_leaves_fresh_statistics_for_the_search_plans() -> None:
+    # PostgreSQL's search picks its plan from the statistics of how common the words are: the
+    # migration analysed the match table while it was empty.
+    from django.db import connection
+
+    call_command("seed", articles=120, random_seed=7, stdout=io.StringIO())
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT reltuples FROM pg_class WHERE oid = 'search_document_match'::regclass"
+            )
+            (rows,) = cursor.fetchone()
+            assert rows == SearchDocument.objects.count() > 0
+        else:
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'search_searchdocument'")
+            assert cursor.fetchone()[0] > 0

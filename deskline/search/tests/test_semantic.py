@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from deskline.search import documents, embeddings, semantic
 from deskline.search.models import DocumentVector, VectorIndexState
@@ -241,3 +243,51 @@ def test_the_nearest_rows_by_distance_keep_ties_unless_there_are_too_many():
     assert sorted(semantic._nearest(distances, rows, 3)) == [101, 103, 104, 106, 107]
     assert len(semantic._nearest(np.zeros(100, dtype=np.uint16), np.arange(100), 3)) == 3
     assert list(semantic._nearest(distances, rows, 20)) == list(rows)
+
+
+def test_a_word_only_a_few_documents_hold_brings_them_first_among_near_duplicates():
+    # Ten near-duplicates by meaning; the query's word is in one of them only (as a whole word:
+    # five others hold it as the start of a longer word). The search by meaning alone would
+    # bury it among the others.
+    for n in range(1, 6):
+        _index(n, f"Projector benchwordb{'acdgh'[n - 1]} flickers", "Swap the HDMI cable.")
+    _index(6, "Projector benchwordb flickers", "Swap the HDMI cable.")
+    for n in range(7, 11):
+        _index(n, "Projector flickers in the meeting room", "Swap the HDMI cable.")
+
+    assert _ids(semantic.hybrid_search("benchwordb", limit=5))[0] == 6
+    assert documents.lexical_matches("benchwordb", named=True).named == [("article", 6)]
+    assert documents.lexical_matches("benchwordb").named == []
+    assert documents.lexical_matches("projector flickers", named=True).named == []
+
+
+def test_hits_only_found_by_meaning_read_the_text_of_those_shown_only():
+    for n in range(1, 31):
+        _index(n, f"Printer {n} is jammed", "Open the paper tray and remove the stuck sheet.")
+    semantic.hybrid_search("复印机卡纸了", limit=3)  # the index is loaded
+
+    with CaptureQueriesContext(connection) as captured:
+        hits = semantic.hybrid_search("复印机卡纸了", limit=3)  # no word of theirs: by meaning
+
+    assert len(hits) == 3 and all("stuck" in hit.snippet_html for hit in hits)
+    texts = [query["sql"] for query in captured.captured_queries if '"body"' in query["sql"]]
+    assert len(texts) == 1 and texts[0].count(",") < 12  # three ids, not fifty
+
+
+def test_a_query_is_embedded_once_and_its_vector_cannot_be_changed(monkeypatch):
+    embeddings.forget_queries()
+    calls = []
+    real = embeddings.embed_texts
+
+    def counted(texts):
+        calls.append(texts)
+        return real(texts)
+
+    monkeypatch.setattr(embeddings, "embed_texts", counted)
+
+    first = embeddings.query_vector("how do I reset my password")
+    second = embeddings.query_vector("  how do I reset my password ")
+
+    assert first is not None and first is second and len(calls) == 1
+    with pytest.raises(ValueError):
+        first[0] = 1.0
