@@ -56,9 +56,10 @@ ROWS = (
     Row("search", "API search q=", "search", 2000, 143.5, None),
     Row("queue", "Workspace queue (c=1)", "page", 500, None, 50, concurrency=1),
     Row("ticketpage", "Workspace ticket (c=1)", "ticketpage", 1000, None, 50, concurrency=1),
-    Row("articles", "API search articles q=", "paths", 2000, None, 30),
-    # The same searches one at a time: the server time of a search, without the queue that
-    # concurrency 8 on two workers (and two cores shared with the client) puts before it.
+    # Article search at concurrency 8 shows the throughput (its p95 there is mostly the queue
+    # before two busy workers); the target, a search's p95 under 30 ms, is the server time of
+    # one search, measured one at a time as the pages' targets are.
+    Row("articles", "API search articles q=", "paths", 2000, None, None),
     Row("articles1", "API search articles (c=1)", "paths", 1000, None, 30, concurrency=1),
     Row("suggest", "Suggestions while typing", "htmlpaths", 1000, None, 50, concurrency=1),
 )
