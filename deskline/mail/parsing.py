@@ -18,10 +18,12 @@ Every string leaves without NUL bytes or lone surrogates, so it can be stored in
 from __future__ import annotations
 
 import binascii
+import codecs
 import datetime
 import email.parser
 import email.policy
 import email.utils
+import functools
 import html as html_entities
 import mimetypes
 import re
@@ -40,6 +42,8 @@ MAX_HEADER = 64 * 1024  # more of one header than this is not read (a 100 KB hea
 MAX_IDS = 100  # References beyond this keep their first and latest ids
 MAX_DEPTH = 20  # multipart nesting followed; deeper parts are skipped
 MAX_FILENAME = 200
+MAX_PARAMETERS = 4096  # a Content-Type or Content-Disposition is read up to this length
+_PARAMETER_HEADERS = ("content-type", "content-disposition")
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,11 @@ class _RawHeaders(email.policy.Compat32):
     as an `email.header.Header`: decoding is done here, with the charset fallbacks."""
 
     def header_fetch_parse(self, name: str, value: str) -> str:
+        # The standard library reads parameters in quadratic time (`email.message._parseparam`
+        # counts quotes before every ";"): a 100 KB Content-Type would take seconds. No real
+        # one is this long (an RFC 2231 Chinese file name is well under 2 KB).
+        if len(value) > MAX_PARAMETERS and name.lower() in _PARAMETER_HEADERS:
+            return value[:MAX_PARAMETERS]
         return value
 
 
@@ -135,7 +144,9 @@ def _parse(raw: bytes) -> ParsedMessage:
     text = _clean(text)
 
     headers = {name.lower() for name in message}
-    bounce = _bounce(message, from_address, subject, text, headers, problems)
+    to, cc = _addresses(message, "to", problems), _addresses(message, "cc", problems)
+    own = {*to, *cc, from_address or ""}
+    bounce = _bounce(message, from_address, subject, text, own, problems)
     return ParsedMessage(
         message_id=_first_id(_header(message, "message-id", problems)),
         in_reply_to=_ids(_header(message, "in-reply-to", problems)),
@@ -143,15 +154,18 @@ def _parse(raw: bytes) -> ParsedMessage:
         from_address=from_address,
         from_name=from_name,
         reply_to=reply_to,
-        to=_addresses(message, "to", problems),
-        cc=_addresses(message, "cc", problems),
+        to=to,
+        cc=cc,
         subject=subject[:MAX_SUBJECT],
         date=_date(_header(message, "date", problems), problems),
         text=text,
         html=html,
         reply_text=quoting.strip_quoted(text),
         attachments=collected.attachments,
-        auto_submitted=bounce is not None or _is_auto_submitted(message, headers, problems),
+        auto_submitted=bounce is not None
+        or message.get_content_type() == "multipart/report"
+        or (from_address or "").split("@", 1)[0] in _DAEMONS
+        or _is_auto_submitted(message, headers, problems),
         bounce=bounce,
         problems=problems,
         size=len(raw),
@@ -193,34 +207,69 @@ def _defect_names(defects: Iterable[object]) -> str:
 
 def _walk(part: Message, collected: _Collected, problems: list[str], depth: int) -> None:
     try:
+        for name, value in part.raw_items():
+            if len(value) > MAX_PARAMETERS and name.lower() in _PARAMETER_HEADERS:
+                problems.append(f"a {name} header longer than {MAX_PARAMETERS} was cut")
         content_type = part.get_content_type()
-        if part.is_multipart():
+        payload = part.get_payload() if part.is_multipart() else None
+        if content_type in ("message/rfc822", "message/global"):
+            collected.attachments.append(_forwarded(part, problems))
+        elif isinstance(payload, list):
             if depth >= MAX_DEPTH:
                 problems.append(f"MIME parts nested deeper than {MAX_DEPTH} were skipped")
-                return
-            children = part.get_payload()
-            if not isinstance(children, list):
-                return
-            if content_type == "multipart/alternative":
-                _walk_alternative(children, collected, problems, depth)
-                return
-            if content_type.startswith("message/"):
-                collected.attachments.append(_forwarded(part, problems))
-                return
-            for child in children:
-                if isinstance(child, Message):
-                    _walk(child, collected, problems, depth + 1)
-            return
-        if _is_body(part, content_type):
+            elif content_type == "multipart/alternative":
+                _walk_alternative(payload, collected, problems, depth)
+            elif part.get_content_maintype() == "multipart":
+                for child in payload:
+                    if isinstance(child, Message):
+                        _walk(child, collected, problems, depth + 1)
+            else:  # message/delivery-status and the like: blocks of fields
+                collected.attachments.append(_fields_attachment(part, content_type, payload))
+        elif part.get_content_maintype() == "multipart":
+            _walk_unbounded(part, collected, problems, depth)
+        elif _is_body(part, content_type):
             body = _decoded_text(part, problems)
             if content_type == "text/html":
                 collected.htmls.append(sanitize_html(body))
             elif body.strip() or not collected.texts:
                 collected.texts.append(body)
-            return
-        collected.attachments.append(_attachment(part, content_type, problems))
+        else:
+            collected.attachments.append(_attachment(part, content_type, problems))
     except Exception as error:  # one broken part never costs the rest of the message
         problems.append(f"a MIME part could not be read and was skipped ({type(error).__name__})")
+
+
+_DELIMITER = re.compile(r"^--([^\s]{1,200})[ \t]*$", re.MULTILINE)
+
+
+def _walk_unbounded(part: Message, collected: _Collected, problems: list[str], depth: int) -> None:
+    """A multipart whose boundary is missing or wrong: read it by its first delimiter line, else
+    keep its text as the body."""
+    body = _payload_bytes(part).decode("ascii", "surrogateescape")
+    delimiter = _DELIMITER.search(body, 0, 64 * 1024)
+    if delimiter is not None and depth < MAX_DEPTH:
+        boundary = delimiter.group(1).removesuffix("--")
+        header = f'Content-Type: {part.get_content_type()}; boundary="{boundary}"\n\n'
+        rebuilt = email.parser.Parser(policy=_POLICY).parsestr(header + body)
+        if isinstance(rebuilt.get_payload(), list):
+            problems.append("a multipart without its boundary was read by its delimiter lines")
+            _walk(rebuilt, collected, problems, depth + 1)
+            return
+    problems.append("a multipart without parts was read as text")
+    collected.texts.append(decode_bytes(_payload_bytes(part), "", problems))
+
+
+def _fields_attachment(part: Message, content_type: str, blocks: list[Any]) -> ParsedAttachment:
+    data = b"\n".join(
+        block.as_bytes(policy=_POLICY) for block in blocks if isinstance(block, Message)
+    )
+    return ParsedAttachment(
+        filename=content_type.split("/", 1)[1] + ".txt",
+        content_type=content_type,
+        data=data,
+        content_id=_content_id(part.get("content-id")),
+        inline=False,
+    )
 
 
 def _walk_alternative(
@@ -266,7 +315,7 @@ def _payload_bytes(part: Message) -> bytes:
         return data
     payload = part.get_payload()
     if isinstance(payload, str):
-        return payload.encode("ascii", "surrogateescape")
+        return payload.encode("utf-8", "surrogateescape")
     return b""
 
 
@@ -617,59 +666,89 @@ _SUPERSETS = {
 # When the superset refuses the bytes, these come next (Windows' Big5, the JIS variants).
 _NEXT = {
     "big5hkscs": ("cp950",),
-    "iso-2022-jp": ("iso2022_jp_2", "iso2022_jp_ext", "iso2022_jp_2004", "cp932"),
-    "cp1252": (),
+    "iso2022_jp": ("iso2022_jp_2", "iso2022_jp_ext", "iso2022_jp_2004", "iso2022_jp_3"),
+    "euc_jp": ("euc_jis_2004", "cp932"),
+    "cp932": ("shift_jis_2004",),
 }
-_SINGLE_BYTE = re.compile(r"^(cp125\d|iso-8859-\d+|koi8-[ru]|windows-125\d|cp1252|latin\d?)$")
+_SINGLE_BYTE_PREFIXES = ("cp12", "cp8", "iso8859", "koi8", "mac-", "tis", "latin")
+_MULTI_BYTE = frozenset(
+    ("gb18030", "big5hkscs", "cp950", "cp932", "euc_jp", "cp949", "euc_kr", "shift_jis", "gbk")
+)
 _HIGH = re.compile(rb"[\x80-\xff]")
 
 
 def _label(charset: str) -> str:
-    charset = charset.strip().strip("\"'").lower()
-    if charset.startswith("windows-125"):
-        charset = "cp" + charset[len("windows-") :]
+    charset = charset.strip().strip("\"'").strip().lower()
     return _SUPERSETS.get(charset, charset)
 
 
+@functools.lru_cache(maxsize=256)
+def _codec(label: str) -> str | None:
+    """Python's name of the text codec for a label; None for a label it does not know (or for
+    a codec that is not a text encoding, such as "zlib")."""
+    if not label or len(label) > 40:
+        return None
+    try:
+        info = codecs.lookup(label)
+    except (LookupError, ValueError):
+        return None
+    return info.name if getattr(info, "_is_text_encoding", True) else None
+
+
 def decode_bytes(data: bytes, charset: str, problems: list[str]) -> str:
-    """`data` as text: in the declared charset (or the superset of it real senders use), else
-    UTF-8, else GB18030 when the bytes look Chinese, else Windows-1252 with replacements."""
-    if not _HIGH.search(data) and b"\x1b" not in data:
+    """`data` as text: in the declared charset (or the superset of it that real senders use),
+    else UTF-8, else GB18030 when the bytes look Chinese, else Windows-1252 with replacements.
+    Never raises."""
+    high = _HIGH.search(data) is not None
+    if not high and b"\x1b" not in data:
         return data.decode("ascii")
     label = _label(charset)
-    if label and label != "ascii":
-        if _SINGLE_BYTE.match(label) and _is_utf8(data):
-            problems.append(f"text declared {charset} is UTF-8")
-            return data.decode("utf-8")
-        for candidate in (label, *_NEXT.get(label, ())):
+    codec = _codec(label) if label else None
+    if label and codec is None:
+        problems.append(f"unknown charset {charset[:40]!r}")
+    if codec is not None and codec != "ascii":
+        if high and (codec.startswith(_SINGLE_BYTE_PREFIXES) or codec in _MULTI_BYTE):
+            # UTF-8 that a client labelled with its locale's charset: valid UTF-8 of some length
+            # is (almost) never text in another charset.
+            utf8 = _utf8(data)
+            if utf8 is not None and (codec not in _MULTI_BYTE or _has_cjk(utf8)):
+                problems.append(f"text declared {charset} is UTF-8")
+                return utf8
+        for candidate in (codec, *_NEXT.get(codec, ())):
             try:
                 return data.decode(candidate)
-            except LookupError:
-                problems.append(f"unknown charset {charset!r}")
-                break
             except UnicodeDecodeError:
                 continue
-        else:
-            problems.append(f"text declared {charset} is not; decoded as a fallback")
-    if _is_utf8(data):
-        return data.decode("utf-8")
+        problems.append(f"text declared {charset} does not decode as it")
+    elif not high:  # ISO-2022-JP without its label
+        for candidate in ("iso2022_jp_2", "iso2022_jp_ext"):
+            try:
+                return data.decode(candidate)
+            except UnicodeDecodeError:
+                continue
+    utf8 = _utf8(data)
+    if utf8 is not None:
+        return utf8
     chinese = _as_chinese(data)
     if chinese is not None:
-        if label not in ("gb18030",):
+        if codec != "gb18030":
             problems.append(f"text declared {charset or 'without charset'} read as GB18030")
         return chinese
-    if label and label != "ascii":
-        return data.decode(label if label != "ascii" else "cp1252", errors="replace")
+    if codec is not None and codec != "ascii":
+        return data.decode(codec, errors="replace")
     problems.append(f"8-bit text declared {charset or 'without charset'} read as Windows-1252")
     return data.decode("cp1252", errors="replace")
 
 
-def _is_utf8(data: bytes) -> bool:
+def _utf8(data: bytes) -> str | None:
     try:
-        data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        return False
-    return True
+        return None
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u2e80" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" for ch in text)
 
 
 def _as_chinese(data: bytes) -> str | None:
@@ -800,12 +879,12 @@ def _first_address(message: Message, name: str, problems: list[str]) -> tuple[st
 
 
 def _addresses(message: Message, name: str, problems: list[str]) -> list[str]:
-    found: list[str] = []
+    found: dict[str, None] = {}
     for _, addr in _parsed_addresses(message, name, problems):
         address = _address(addr, problems)
-        if address and address not in found:
-            found.append(address)
-    return found
+        if address:
+            found.setdefault(address)
+    return list(found)
 
 
 _ANGLE_ID = re.compile(r"<([^<>\s]{1,998})>")
@@ -816,12 +895,12 @@ def _ids(value: str) -> list[str]:
     ids = _ANGLE_ID.findall(value)
     if not ids:
         ids = [token.strip("<>") for token in value.split() if "@" in token]
-    unique: list[str] = []
+    unique: dict[str, None] = {}
     for item in ids:
-        item = item.strip()
-        if item and item not in unique:
-            unique.append(item[:998])
-    return unique
+        item = item.strip()[:998]
+        if item:
+            unique.setdefault(item)
+    return list(unique)
 
 
 def _first_id(value: str) -> str | None:
@@ -905,14 +984,15 @@ def _bounce(
     from_address: str | None,
     subject: str,
     text: str,
-    headers: set[str],
+    own: set[str],
     problems: list[str],
 ) -> Bounce | None:
     """A delivery failure: a delivery status report (RFC 3464), else mail from a mailer daemon
-    or postmaster, or with a null return path and a bounce's subject."""
+    or postmaster, or with a null return path and a bounce's subject. `own`: the bounce's own
+    addresses (From, To, Cc: the desk that sent the failed mail), never a failed recipient."""
     if message.get_content_type() == "multipart/report":
-        report = _delivery_status(message, problems)
-        if report is not None:
+        has_status, report = _delivery_status(message, problems)
+        if has_status:
             return report
     local = (from_address or "").split("@", 1)[0]
     null_sender = _header(message, "return-path", problems).strip() == "<>"
@@ -921,51 +1001,89 @@ def _bounce(
     )
     if not (from_daemon or (null_sender and _BOUNCE_SUBJECT.search(subject))):
         return None
-    failed = _header(message, "x-failed-recipients", problems)
-    recipients = [item for _, addr in email.utils.getaddresses([failed]) if (item := addr.lower())]
-    lines = text.splitlines()[:200]
-    if not recipients:
+    lines = _report_lines(text)
+    found: dict[str, None] = {}
+    for _, addr in email.utils.getaddresses([_header(message, "x-failed-recipients", problems)]):
+        if address := _address(addr, problems):
+            found.setdefault(address)
+    # Postfix and qmail: "<user@example.com>: host ... said: 550 ..."; else the addresses on
+    # lines that tell a failure; else any address of the report.
+    for pattern, wanted in ((_FAILED_ADDRESS, None), (_ADDRESS_IN_TEXT, _FAILURE_WORDS)):
         for line in lines:
-            for found in _ADDRESS_IN_TEXT.findall(line):
-                found = found.lower()
-                if found != from_address and found.split("@", 1)[0] not in _DAEMONS:
-                    recipients.append(found) if found not in recipients else None
-            if len(recipients) >= 20:
-                break
+            if found or (wanted is not None and not wanted.search(line)):
+                continue
+            for candidate in pattern.findall(line):
+                candidate = candidate.lower()
+                if candidate not in own and candidate.split("@", 1)[0] not in _DAEMONS:
+                    found.setdefault(candidate)
+    if not found:
+        for line in lines:
+            for candidate in _ADDRESS_IN_TEXT.findall(line):
+                candidate = candidate.lower()
+                if candidate not in own and candidate.split("@", 1)[0] not in _DAEMONS:
+                    found.setdefault(candidate)
     reason = next((line.strip() for line in lines if _SMTP_REASON.search(line)), "")
-    return Bounce(recipients=recipients, reason=reason[:1000] or subject)
+    return Bounce(recipients=list(found)[:50], reason=_clean(reason[:1000] or subject))
 
 
-def _delivery_status(message: Message, problems: list[str]) -> Bounce | None:
+_FAILED_ADDRESS = re.compile(r"<([^<>\s@]{1,64}@[^<>\s@]{1,255})>\s*:")
+_FAILURE_WORDS = re.compile(
+    r"fail|undeliver|unknown|reject|not exist|n't be delivered|not be delivered|denied|invalid"
+    r"|no such|unavailable|not found|无法|失败|退信|不存在|未送达|\b5\d\d\b",
+    re.IGNORECASE,
+)
+_ORIGINAL_STARTS = re.compile(
+    r"^(?:received|return-path|message-id|from|to|subject|date|content-type|dkim-signature)"
+    r"\s*:|^-{2,}.{0,40}(?:original|copy|below|message|原始|原邮件)",
+    re.IGNORECASE,
+)
+
+
+def _report_lines(text: str) -> list[str]:
+    """The lines of a bounce's own report: up to where the returned message begins."""
+    lines: list[str] = []
+    for line in text.splitlines()[:300]:
+        line = line[:1000]
+        if _ORIGINAL_STARTS.match(line.strip()):
+            break
+        lines.append(line)
+    return lines
+
+
+def _delivery_status(message: Message, problems: list[str]) -> tuple[bool, Bounce | None]:
+    """(whether the report has a delivery status, the failure it reports: None when every
+    recipient was delivered, relayed or only delayed)."""
     for part in message.walk():
         if part.get_content_type() != "message/delivery-status":
             continue
         payload = part.get_payload()
         if isinstance(payload, list):
             blocks = [
-                {name.lower(): value for name, value in block.items()}
+                {name.lower(): _collapse(str(value)) for name, value in block.items()}
                 for block in payload
                 if isinstance(block, Message)
             ]
         else:
             blocks = _field_blocks(decode_bytes(_payload_bytes(part), "utf-8", problems))
-        recipients: list[str] = []
+        recipients: dict[str, None] = {}
         reasons: list[str] = []
-        for block in blocks[1:] if len(blocks) > 1 else blocks:
+        for block in blocks:
             recipient = block.get("final-recipient") or block.get("original-recipient") or ""
-            action = (block.get("action") or "").strip().lower()
-            status = (block.get("status") or "").strip()
-            if action not in ("failed", "") or (not action and not status.startswith("5")):
+            if not recipient:
                 continue
-            address = recipient.split(";", 1)[-1].strip().strip("<>").lower()
-            if address and address not in recipients:
-                recipients.append(_clean(address))
-            diagnostic = _collapse(block.get("diagnostic-code") or "")
-            reasons.append(diagnostic.split(";", 1)[-1].strip() or status)
-        if recipients:
-            return Bounce(recipients=recipients, reason=_clean(reasons[0])[:1000])
-        return None
-    return None
+            action = block.get("action", "").lower()
+            status = block.get("status", "")
+            if action != "failed" and (action or not status.startswith("5")):
+                continue
+            address = _clean(recipient.split(";", 1)[-1].strip().strip("<>").lower())
+            if address:
+                recipients.setdefault(address)
+            diagnostic = block.get("diagnostic-code", "").split(";", 1)[-1].strip()
+            reasons.append(diagnostic or status)
+        if not recipients:
+            return True, None
+        return True, Bounce(recipients=list(recipients)[:50], reason=_clean(reasons[0])[:1000])
+    return False, None
 
 
 def _field_blocks(text: str) -> list[dict[str, str]]:
