@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import binascii
 import codecs
+import dataclasses
 import datetime
 import email.parser
 import email.policy
@@ -42,6 +43,7 @@ MAX_HEADER = 64 * 1024  # more of one header than this is not read (a 100 KB hea
 MAX_IDS = 100  # References beyond this keep their first and latest ids
 MAX_DEPTH = 20  # multipart nesting followed; deeper parts are skipped
 MAX_FILENAME = 200
+MAX_PROBLEMS = 50
 MAX_PARAMETERS = 4096  # a Content-Type or Content-Disposition is read up to this length
 _PARAMETER_HEADERS = ("content-type", "content-disposition")
 
@@ -86,9 +88,18 @@ class ParsedMessage:
 def parse_message(raw: bytes) -> ParsedMessage:
     """Never raises, whatever the bytes (NUL bytes, 100 KB headers, nesting 10 deep, no From...)."""
     try:
-        return _parse(raw)
+        return _parse(raw, headers_only=False)
+    except Exception as error:  # e.g. RecursionError: message/rfc822 nested a thousand deep
+        structure_error = error
+    try:
+        parsed = _parse(raw, headers_only=True)
     except Exception as error:  # the last line of defence: a message is never a crash
         return _fallback(raw, error)
+    problem = (
+        f"the message's structure could not be parsed ({type(structure_error).__name__}); "
+        "its body was kept as text"
+    )
+    return dataclasses.replace(parsed, problems=[problem, *parsed.problems])
 
 
 # --- the parser ---------------------------------------------------------------------------
@@ -117,23 +128,29 @@ class _Collected:
     attachments: list[ParsedAttachment] = field(default_factory=list)
 
 
-def _parse(raw: bytes) -> ParsedMessage:
+def _parse(raw: bytes, *, headers_only: bool) -> ParsedMessage:
+    """The message; with `headers_only`, its headers and its whole body as text."""
     problems: list[str] = []
     if b"\x00" in raw:
         problems.append("the message contains NUL bytes")
         raw_for_parser = raw.replace(b"\x00", b"")
     else:
         raw_for_parser = raw
-    message = email.parser.BytesParser(policy=_POLICY).parsebytes(raw_for_parser)
-    if message.defects:
-        problems.append("malformed message: " + _defect_names(message.defects))
+    parser = email.parser.BytesParser(policy=_POLICY)
+    message = parser.parsebytes(raw_for_parser, headersonly=headers_only)
 
     subject = _collapse(decode_header_value(_header(message, "subject", problems), problems))
     from_name, from_address = _first_address(message, "from", problems)
     _, reply_to = _first_address(message, "reply-to", problems)
 
     collected = _Collected()
-    _walk(message, collected, problems, depth=0)
+    if headers_only:
+        body = message.get_payload()
+        if isinstance(body, str):
+            raw_body = body.encode("ascii", "surrogateescape")
+            collected.texts.append(decode_bytes(raw_body, _param(message, "charset"), problems))
+    else:
+        _walk(message, collected, problems, depth=0)
     html = "\n".join(collected.htmls) if collected.htmls else None
     if collected.texts:
         text = "\n\n".join(collected.texts)
@@ -141,7 +158,7 @@ def _parse(raw: bytes) -> ParsedMessage:
         text = html_to_text(html)
     else:
         text = ""
-    text = _clean(text)
+    text = _clean(text.replace("\r\n", "\n"))
 
     headers = {name.lower() for name in message}
     to, cc = _addresses(message, "to", problems), _addresses(message, "cc", problems)
@@ -167,15 +184,14 @@ def _parse(raw: bytes) -> ParsedMessage:
         or (from_address or "").split("@", 1)[0] in _DAEMONS
         or _is_auto_submitted(message, headers, problems),
         bounce=bounce,
-        problems=problems,
+        problems=list(dict.fromkeys(problems))[:MAX_PROBLEMS],
         size=len(raw),
     )
 
 
 def _fallback(raw: bytes, error: BaseException) -> ParsedMessage:
     """What can be said of bytes that the parser could not take: their text, nothing else."""
-    head, _, body = raw.partition(b"\n\n")
-    text = _clean(decode_bytes(body or head, "utf-8", []))
+    text = _clean(decode_bytes(raw, "", []).replace("\r\n", "\n"))
     return ParsedMessage(
         message_id=None,
         in_reply_to=[],
@@ -207,6 +223,8 @@ def _defect_names(defects: Iterable[object]) -> str:
 
 def _walk(part: Message, collected: _Collected, problems: list[str], depth: int) -> None:
     try:
+        if part.defects:
+            problems.append("malformed MIME: " + _defect_names(part.defects))
         for name, value in part.raw_items():
             if len(value) > MAX_PARAMETERS and name.lower() in _PARAMETER_HEADERS:
                 problems.append(f"a {name} header longer than {MAX_PARAMETERS} was cut")
@@ -239,7 +257,7 @@ def _walk(part: Message, collected: _Collected, problems: list[str], depth: int)
         problems.append(f"a MIME part could not be read and was skipped ({type(error).__name__})")
 
 
-_DELIMITER = re.compile(r"^--([^\s]{1,200})[ \t]*$", re.MULTILINE)
+_DELIMITER = re.compile(r"^--([^\s]{1,200})[ \t\r]*$", re.MULTILINE)
 
 
 def _walk_unbounded(part: Message, collected: _Collected, problems: list[str], depth: int) -> None:
@@ -303,7 +321,7 @@ def _decoded_text(part: Message, problems: list[str]) -> str:
     charset = _param(part, "charset")
     if not charset and part.get_content_type() == "text/html":
         charset = _meta_charset(data)
-    text = decode_bytes(data, charset or "us-ascii", problems)
+    text = decode_bytes(data, charset, problems)
     if _param(part, "format") == "flowed" and part.get_content_type() == "text/plain":
         text = _unflow(text, delsp=_param(part, "delsp") == "yes")
     return text
@@ -405,7 +423,10 @@ def safe_filename(name: str, content_type: str) -> str:
         return name
     if content_type == "message/rfc822":
         return "message.eml"
-    return "attachment" + (mimetypes.guess_extension(content_type, strict=False) or ".bin")
+    extension = mimetypes.guess_extension(content_type, strict=False)
+    if extension is None and content_type.startswith("text/"):
+        extension = ".txt"
+    return "attachment" + (extension or ".bin")
 
 
 def _unflow(text: str, *, delsp: bool) -> str:
@@ -532,7 +553,7 @@ class _TextWriter:
         self.current = []
         if text:
             if self.blank_wanted and self.lines and self.lines[-1][1]:
-                self.lines.append((self.depth, ""))
+                self.lines.append((min(self.depth, self.lines[-1][0]), ""))
             self.lines.append((self.depth, text))
             self.blank_wanted = False
         elif keep_empty and self.lines and self.lines[-1][1]:
@@ -663,10 +684,11 @@ _SUPERSETS = {
     "default": "",
     "charset": "",
 }
+_WINDOWS_JIS = "cp50220"  # decoded by _windows_jis: Python has no codec for it
 # When the superset refuses the bytes, these come next (Windows' Big5, the JIS variants).
 _NEXT = {
     "big5hkscs": ("cp950",),
-    "iso2022_jp": ("iso2022_jp_2", "iso2022_jp_ext", "iso2022_jp_2004", "iso2022_jp_3"),
+    "iso2022_jp": ("iso2022_jp_2", "iso2022_jp_ext", "iso2022_jp_2004", _WINDOWS_JIS),
     "euc_jp": ("euc_jis_2004", "cp932"),
     "cp932": ("shift_jis_2004",),
 }
@@ -716,10 +738,12 @@ def decode_bytes(data: bytes, charset: str, problems: list[str]) -> str:
                 return utf8
         for candidate in (codec, *_NEXT.get(codec, ())):
             try:
-                return data.decode(candidate)
+                return _windows_jis(data) if candidate == _WINDOWS_JIS else data.decode(candidate)
             except UnicodeDecodeError:
                 continue
         problems.append(f"text declared {charset} does not decode as it")
+        if not high:  # 7-bit ISO-2022 text would pass as UTF-8, escape sequences and all
+            return data.decode(codec, errors="replace")
     elif not high:  # ISO-2022-JP without its label
         for candidate in ("iso2022_jp_2", "iso2022_jp_ext"):
             try:
@@ -740,6 +764,36 @@ def decode_bytes(data: bytes, charset: str, problems: list[str]) -> str:
     return data.decode("cp1252", errors="replace")
 
 
+def _windows_jis(data: bytes) -> str:
+    """ISO-2022-JP as Windows writes it (code page 50220): JIS X 0208 with the NEC and IBM
+    extensions (circled numbers, roman numerals...), read through Shift_JIS as code page 932."""
+    out = bytearray()
+    mode = "ascii"
+    position = 0
+    while position < len(data):
+        byte = data[position]
+        if byte == 0x1B:
+            sequence = data[position + 1 : position + 3]
+            modes = {b"$B": "jis", b"$@": "jis", b"(B": "ascii", b"(J": "ascii", b"(I": "kana"}
+            if sequence not in modes:
+                raise UnicodeDecodeError("cp50220", data, position, position + 3, "escape")
+            mode = modes[sequence]
+            position += 3
+        elif mode == "jis" and 0x21 <= byte <= 0x7E and position + 1 < len(data):
+            second = data[position + 1]
+            lead = (byte + 1) // 2 + (0x70 if byte <= 0x5E else 0xB0)
+            if byte % 2:
+                trail = second + (0x1F if second <= 0x5F else 0x20)
+            else:
+                trail = second + 0x7E
+            out += bytes((lead, trail))
+            position += 2
+        else:
+            out.append(byte | 0x80 if mode == "kana" and 0x21 <= byte <= 0x5F else byte)
+            position += 1
+    return out.decode("cp932")
+
+
 def _utf8(data: bytes) -> str | None:
     try:
         return data.decode("utf-8")
@@ -752,15 +806,18 @@ def _has_cjk(text: str) -> bool:
 
 
 def _as_chinese(data: bytes) -> str | None:
-    """GB18030 text, when the bytes decode as it and most of their characters are hanzi or CJK
-    punctuation written in two high bytes (Latin-1 accents next to letters decode too, as rare
-    characters, which this refuses)."""
+    """GB18030 text, when the bytes decode as it and most of their characters are common ones
+    (GB2312's, both bytes high): Latin-1 accents next to letters decode too, as rare characters
+    ("naïve" as "na飗e"), which this refuses."""
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
         return None
     wide = [ch for ch in text if ord(ch) > 0x7F]
-    common = sum(1 for ch in wide if "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef")
+    common = 0
+    for ch in wide:
+        encoded = ch.encode("gb18030")
+        common += len(encoded) == 2 and encoded[0] >= 0xA1 and encoded[1] >= 0xA1
     return text if wide and common >= 0.8 * len(wide) else None
 
 
