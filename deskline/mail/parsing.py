@@ -424,9 +424,9 @@ def safe_filename(name: str, content_type: str) -> str:
     if content_type == "message/rfc822":
         return "message.eml"
     extension = mimetypes.guess_extension(content_type, strict=False)
-    if extension is None and content_type.startswith("text/"):
-        extension = ".txt"
-    return "attachment" + (extension or ".bin")
+    if extension is None:
+        extension = ".txt" if content_type.startswith("text/") else ".bin"
+    return "attachment" + extension
 
 
 def _unflow(text: str, *, delsp: bool) -> str:
@@ -782,10 +782,8 @@ def _windows_jis(data: bytes) -> str:
         elif mode == "jis" and 0x21 <= byte <= 0x7E and position + 1 < len(data):
             second = data[position + 1]
             lead = (byte + 1) // 2 + (0x70 if byte <= 0x5E else 0xB0)
-            if byte % 2:
-                trail = second + (0x1F if second <= 0x5F else 0x20)
-            else:
-                trail = second + 0x7E
+            odd = byte % 2
+            trail = second + ((0x1F if second <= 0x5F else 0x20) if odd else 0x7E)
             out += bytes((lead, trail))
             position += 2
         else:

@@ -233,7 +233,10 @@ def test_format_flowed_lines_are_joined() -> None:
     raw = message(
         "From: a@example.com",
         "Content-Type: text/plain; charset=utf-8; format=flowed; delsp=no",
-        body=b"A long line that \r\ncontinues here.\r\n\r\n> quoted that \r\n> goes on\r\n-- \r\nSig\r\n",
+        body=(
+            b"A long line that \r\ncontinues here.\r\n\r\n"
+            b"> quoted that \r\n> goes on\r\n-- \r\nSig\r\n"
+        ),
     )
     parsed = parse_message(raw)
     assert parsed.text == "A long line that continues here.\n\n> quoted that goes on\n-- \nSig\n"
