@@ -423,10 +423,9 @@ def safe_filename(name: str, content_type: str) -> str:
         return name
     if content_type == "message/rfc822":
         return "message.eml"
-    extension = mimetypes.guess_extension(content_type, strict=False)
-    if extension is None:
-        extension = ".txt" if content_type.startswith("text/") else ".bin"
-    return "attachment" + extension
+    guessed = mimetypes.guess_extension(content_type, strict=False)
+    fallback = ".txt" if content_type.startswith("text/") else ".bin"
+    return "attachment" + (guessed or fallback)
 
 
 def _unflow(text: str, *, delsp: bool) -> str:
