@@ -22,8 +22,8 @@ import re
 _LONGEST_HEADER = 400  # a line longer than this is never an attribution or a header field
 
 _ATTRIBUTION_END = re.compile(
-    r"(?:wrote|writes|a écrit|schrieb|escribió|scrisse|написал|写道|寫道|のメッセージ"
-    r"|wrote the following)\s*[:：]?\s*$",
+    r"(?:wrote|writes|a écrit|escribió|scrisse|写道|寫道|のメッセージ|wrote the following"
+    r"|schrieb[^:：]{0,200})\s*[:：]?\s*$",
     re.IGNORECASE,
 )
 _ATTRIBUTION_START = re.compile(
