@@ -23,7 +23,7 @@ _LONGEST_HEADER = 400  # a line longer than this is never an attribution or a he
 
 _ATTRIBUTION_END = re.compile(
     r"(?:wrote|writes|a écrit|escribió|scrisse|写道|寫道|のメッセージ|wrote the following"
-    r"|schrieb[^:：]{0,200})\s*[:：]?\s*$",
+    r"|schrieb[^:：]{0,200}|\u043d\u0430\u043f\u0438\u0441\u0430\u043b\w{0,3})\s*[:：]?\s*$",
     re.IGNORECASE,
 )
 _ATTRIBUTION_START = re.compile(
