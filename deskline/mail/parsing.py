@@ -13,19 +13,17 @@ here, leniently, recording each oddity in `ParsedMessage.problems`:
 - the marks of machines: auto-replies, lists, bulk mail and bounces (delivery status reports).
 
 Every string leaves without NUL bytes or lone surrogates, so it can be stored in PostgreSQL.
+Charsets and header words are decoded in `charsets`, HTML is sanitised and read in `htmltext`,
+quotes are stripped in `quoting`: all three as pure as this module.
 """
 
 from __future__ import annotations
 
-import binascii
-import codecs
 import dataclasses
 import datetime
 import email.parser
 import email.policy
 import email.utils
-import functools
-import html as html_entities
 import mimetypes
 import re
 import unicodedata
@@ -34,9 +32,15 @@ from dataclasses import dataclass, field
 from email.message import Message
 from typing import Any
 
-import nh3
-
 from deskline.mail import quoting
+from deskline.mail.charsets import (
+    clean_text,
+    collapse_whitespace,
+    decode_bytes,
+    decode_header_value,
+    decode_raw_header,
+)
+from deskline.mail.htmltext import html_to_text, meta_charset, sanitize_html
 
 MAX_SUBJECT = 998
 MAX_HEADER = 64 * 1024  # more of one header than this is not read (a 100 KB header is an attack)
@@ -139,7 +143,9 @@ def _parse(raw: bytes, *, headers_only: bool) -> ParsedMessage:
     parser = email.parser.BytesParser(policy=_POLICY)
     message = parser.parsebytes(raw_for_parser, headersonly=headers_only)
 
-    subject = _collapse(decode_header_value(_header(message, "subject", problems), problems))
+    subject = collapse_whitespace(
+        decode_header_value(_header(message, "subject", problems), problems)
+    )
     from_name, from_address = _first_address(message, "from", problems)
     _, reply_to = _first_address(message, "reply-to", problems)
 
@@ -158,7 +164,7 @@ def _parse(raw: bytes, *, headers_only: bool) -> ParsedMessage:
         text = html_to_text(html)
     else:
         text = ""
-    text = _clean(text.replace("\r\n", "\n"))
+    text = clean_text(text.replace("\r\n", "\n"))
 
     headers = {name.lower() for name in message}
     to, cc = _addresses(message, "to", problems), _addresses(message, "cc", problems)
@@ -191,7 +197,7 @@ def _parse(raw: bytes, *, headers_only: bool) -> ParsedMessage:
 
 def _fallback(raw: bytes, error: BaseException) -> ParsedMessage:
     """What can be said of bytes that the parser could not take: their text, nothing else."""
-    text = _clean(decode_bytes(raw, "", []).replace("\r\n", "\n"))
+    text = clean_text(decode_bytes(raw, "", []).replace("\r\n", "\n"))
     return ParsedMessage(
         message_id=None,
         in_reply_to=[],
@@ -320,7 +326,7 @@ def _decoded_text(part: Message, problems: list[str]) -> str:
     data = _payload_bytes(part)
     charset = _param(part, "charset")
     if not charset and part.get_content_type() == "text/html":
-        charset = _meta_charset(data)
+        charset = meta_charset(data)
     text = decode_bytes(data, charset, problems)
     if _param(part, "format") == "flowed" and part.get_content_type() == "text/plain":
         text = _unflow(text, delsp=_param(part, "delsp") == "yes")
@@ -366,7 +372,7 @@ def _forwarded(part: Message, problems: list[str]) -> ParsedAttachment:
     inner = payload[0] if isinstance(payload, list) and payload else None
     if isinstance(inner, Message):
         data = inner.as_bytes(policy=_POLICY)
-        subject = _collapse(decode_header_value(inner.get("subject") or "", problems))
+        subject = collapse_whitespace(decode_header_value(inner.get("subject") or "", problems))
     else:
         data = _payload_bytes(part)
         subject = ""
@@ -401,7 +407,7 @@ def _decoded_filename(part: Message, problems: list[str]) -> str:
 def _content_id(value: str | None) -> str | None:
     if not value:
         return None
-    cleaned = _clean(value).strip().strip("<>").strip()
+    cleaned = clean_text(value).strip().strip("<>").strip()
     return cleaned[:998] or None
 
 
@@ -410,7 +416,7 @@ _UNSAFE_FILENAME = re.compile(r'[\x00-\x1f\x7f<>:"|?*]')
 
 def safe_filename(name: str, content_type: str) -> str:
     """A file name without path, control characters or characters Windows refuses; never empty."""
-    name = _clean(name).replace("\\", "/").rsplit("/", 1)[-1]
+    name = clean_text(name).replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf"))
     name = _UNSAFE_FILENAME.sub("_", name).strip().strip(". ")
     if len(name) > MAX_FILENAME:
@@ -455,369 +461,6 @@ def _unflow(text: str, *, delsp: bool) -> str:
     return "\n".join(lines)
 
 
-# --- HTML ---------------------------------------------------------------------------------
-
-_URL_SCHEMES = {"http", "https", "mailto", "tel", "cid"}
-_DROPPED_WITH_CONTENT = {"script", "style", "title", "xml", "noscript", "template"}
-
-
-def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
-    # Remote images tell the sender who read the mail and when: only the message's own (cid:).
-    if tag == "img" and attribute == "src":
-        return value if value[:4].lower() == "cid:" else None
-    if attribute == "href" and value[:4].lower() == "cid:":
-        return None
-    return value
-
-
-def sanitize_html(markup: str) -> str:
-    """HTML safe to show inside a Deskline page: no scripts, styles, event handlers, forms or
-    frames, no remote loads (images only from the message itself, cid:), no relative links."""
-    return nh3.clean(
-        markup,
-        clean_content_tags=_DROPPED_WITH_CONTENT,
-        attribute_filter=_attribute_filter,
-        url_schemes=_URL_SCHEMES,
-        url_relative="deny",
-        link_rel="noopener noreferrer nofollow",
-    )
-
-
-_META_CHARSET = re.compile(rb"<meta[^>]{0,300}?charset\s*=\s*[\"']?\s*([\w.:-]{1,40})", re.I)
-
-
-def _meta_charset(data: bytes) -> str:
-    found = _META_CHARSET.search(data[:4096])
-    return found.group(1).decode("ascii").lower() if found else ""
-
-
-# In sanitised HTML (nh3 escapes ">" inside attribute values) a tag ends at the first ">".
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>")
-_ATTRIBUTE = re.compile(r'([a-zA-Z-]+)="([^"]*)"')
-_BLOCKS = frozenset(
-    [
-        "p",
-        "div",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "ul",
-        "ol",
-        "dl",
-        "dt",
-        "dd",
-        "table",
-        "thead",
-        "tbody",
-        "tfoot",
-        "caption",
-        "pre",
-        "hr",
-        "address",
-        "article",
-        "aside",
-        "footer",
-        "header",
-        "nav",
-        "section",
-        "figure",
-        "figcaption",
-        "center",
-        "details",
-        "summary",
-    ]
-)
-_PARAGRAPHS = frozenset(
-    ["p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "dl", "pre", "hr", "blockquote"]
-)
-
-
-class _TextWriter:
-    """Lines of text, each with its quote depth (a <blockquote> is quoted with "> ")."""
-
-    def __init__(self) -> None:
-        self.lines: list[tuple[int, str]] = []
-        self.current: list[str] = []
-        self.depth = 0
-        self.blank_wanted = False
-
-    def write(self, text: str) -> None:
-        self.current.append(text)
-
-    def end_line(self, *, blank: bool = False, keep_empty: bool = False) -> None:
-        text = "".join(self.current).strip()
-        self.current = []
-        if text:
-            if self.blank_wanted and self.lines and self.lines[-1][1]:
-                self.lines.append((min(self.depth, self.lines[-1][0]), ""))
-            self.lines.append((self.depth, text))
-            self.blank_wanted = False
-        elif keep_empty and self.lines and self.lines[-1][1]:
-            self.lines.append((self.depth, ""))
-        if blank:
-            self.blank_wanted = True
-
-    def result(self) -> str:
-        self.end_line()
-        return "\n".join(
-            (">" * depth + " " if depth else "") + text if text else ">" * depth
-            for depth, text in self.lines
-        )
-
-
-def html_to_text(markup: str) -> str:
-    """A readable text version of (sanitised) HTML: paragraphs, line breaks, list items, quoted
-    blocks with "> ", links as "text <url>"."""
-    writer = _TextWriter()
-    links: list[tuple[str, list[str]]] = []
-    preformatted = 0
-    position = 0
-    for match in _TAG.finditer(markup):
-        _write_text(writer, links, markup[position : match.start()], preformatted > 0)
-        position = match.end()
-        closing, name = match.group(1) == "/", match.group(2).lower()
-        if name == "br":
-            writer.end_line(keep_empty=True)
-        elif name == "li":
-            writer.end_line()
-            if not closing:
-                writer.write("- ")
-        elif name in ("tr",):
-            writer.end_line()
-        elif name in ("td", "th") and not closing:
-            writer.write(" ")
-        elif name == "blockquote":
-            writer.end_line(blank=True)
-            writer.depth = max(0, writer.depth + (-1 if closing else 1))
-        elif name in _BLOCKS:
-            writer.end_line(blank=name in _PARAGRAPHS)
-            if name == "pre":
-                preformatted = max(0, preformatted + (-1 if closing else 1))
-        elif name == "a":
-            if closing and links:
-                href, words = links.pop()
-                label = "".join(words).strip()
-                target = href[7:] if href.startswith("mailto:") else href
-                if target and target not in label:
-                    writer.write(f" <{target}>")
-            elif not closing:
-                attributes = dict(_ATTRIBUTE.findall(match.group(3)))
-                links.append((html_entities.unescape(attributes.get("href", "")), []))
-        elif name == "img" and not closing:
-            alt = html_entities.unescape(dict(_ATTRIBUTE.findall(match.group(3))).get("alt", ""))
-            if alt.strip():
-                writer.write(f"[{_collapse(alt)}]")
-    _write_text(writer, links, markup[position:], preformatted > 0)
-    return writer.result()
-
-
-def _write_text(
-    writer: _TextWriter, links: list[tuple[str, list[str]]], raw: str, preformatted: bool
-) -> None:
-    if not raw:
-        return
-    text = html_entities.unescape(raw)
-    if preformatted:
-        lines = text.split("\n")
-        for number, line in enumerate(lines):
-            if number:
-                writer.end_line(keep_empty=True)
-            writer.write(line)
-    else:
-        text = _WHITESPACE.sub(" ", text)
-        if not writer.current or "".join(writer.current).endswith((" ", "- ")):
-            text = text.lstrip()
-        writer.write(text)
-    for _, words in links:
-        words.append(text)
-
-
-# --- charsets -----------------------------------------------------------------------------
-
-# What a label means in a real mailbox: the superset its senders actually wrote.
-_SUPERSETS = {
-    "gb2312": "gb18030",
-    "gb_2312-80": "gb18030",
-    "gb_2312": "gb18030",
-    "euc-cn": "gb18030",
-    "euccn": "gb18030",
-    "x-euc-cn": "gb18030",
-    "chinese": "gb18030",
-    "csgb2312": "gb18030",
-    "gbk": "gb18030",
-    "x-gbk": "gb18030",
-    "cp936": "gb18030",
-    "windows-936": "gb18030",
-    "ms936": "gb18030",
-    "big5": "big5hkscs",
-    "x-x-big5": "big5hkscs",
-    "cn-big5": "big5hkscs",
-    "csbig5": "big5hkscs",
-    "big5-hkscs": "big5hkscs",
-    "shift_jis": "cp932",
-    "shift-jis": "cp932",
-    "sjis": "cp932",
-    "x-sjis": "cp932",
-    "ms_kanji": "cp932",
-    "windows-31j": "cp932",
-    "ks_c_5601-1987": "cp949",
-    "ks_c_5601": "cp949",
-    "euc-kr": "cp949",
-    "iso-8859-1": "cp1252",
-    "latin1": "cp1252",
-    "latin-1": "cp1252",
-    "iso8859-1": "cp1252",
-    "iso_8859-1": "cp1252",
-    "us-ascii": "ascii",
-    "ascii": "ascii",
-    "ansi_x3.4-1968": "ascii",
-    "iso-8859-8-i": "iso-8859-8",
-    "utf8": "utf-8",
-    "unicode-1-1-utf-8": "utf-8",
-    "x-unknown": "",
-    "unknown-8bit": "",
-    "x-user-defined": "",
-    "default": "",
-    "charset": "",
-}
-_WINDOWS_JIS = "cp50220"  # decoded by _windows_jis: Python has no codec for it
-# When the superset refuses the bytes, these come next (Windows' Big5, the JIS variants).
-_NEXT = {
-    "big5hkscs": ("cp950",),
-    "iso2022_jp": ("iso2022_jp_2", "iso2022_jp_ext", "iso2022_jp_2004", _WINDOWS_JIS),
-    "euc_jp": ("euc_jis_2004", "cp932"),
-    "cp932": ("shift_jis_2004",),
-}
-_SINGLE_BYTE_PREFIXES = ("cp12", "cp8", "iso8859", "koi8", "mac-", "tis", "latin")
-_MULTI_BYTE = frozenset(
-    ("gb18030", "big5hkscs", "cp950", "cp932", "euc_jp", "cp949", "euc_kr", "shift_jis", "gbk")
-)
-_HIGH = re.compile(rb"[\x80-\xff]")
-
-
-def _label(charset: str) -> str:
-    charset = charset.strip().strip("\"'").strip().lower()
-    return _SUPERSETS.get(charset, charset)
-
-
-@functools.lru_cache(maxsize=256)
-def _codec(label: str) -> str | None:
-    """Python's name of the text codec for a label; None for a label it does not know (or for
-    a codec that is not a text encoding, such as "zlib")."""
-    if not label or len(label) > 40:
-        return None
-    try:
-        info = codecs.lookup(label)
-    except (LookupError, ValueError):
-        return None
-    return info.name if getattr(info, "_is_text_encoding", True) else None
-
-
-def decode_bytes(data: bytes, charset: str, problems: list[str]) -> str:
-    """`data` as text: in the declared charset (or the superset of it that real senders use),
-    else UTF-8, else GB18030 when the bytes look Chinese, else Windows-1252 with replacements.
-    Never raises."""
-    high = _HIGH.search(data) is not None
-    if not high and b"\x1b" not in data:
-        return data.decode("ascii")
-    label = _label(charset)
-    codec = _codec(label) if label else None
-    if label and codec is None:
-        problems.append(f"unknown charset {charset[:40]!r}")
-    if codec is not None and codec != "ascii":
-        if high and (codec.startswith(_SINGLE_BYTE_PREFIXES) or codec in _MULTI_BYTE):
-            # UTF-8 that a client labelled with its locale's charset: valid UTF-8 of some length
-            # is (almost) never text in another charset.
-            utf8 = _utf8(data)
-            if utf8 is not None and (codec not in _MULTI_BYTE or _has_cjk(utf8)):
-                problems.append(f"text declared {charset} is UTF-8")
-                return utf8
-        for candidate in (codec, *_NEXT.get(codec, ())):
-            try:
-                return _windows_jis(data) if candidate == _WINDOWS_JIS else data.decode(candidate)
-            except UnicodeDecodeError:
-                continue
-        problems.append(f"text declared {charset} does not decode as it")
-        if not high:  # 7-bit ISO-2022 text would pass as UTF-8, escape sequences and all
-            return data.decode(codec, errors="replace")
-    elif not high:  # ISO-2022-JP without its label
-        for candidate in ("iso2022_jp_2", "iso2022_jp_ext"):
-            try:
-                return data.decode(candidate)
-            except UnicodeDecodeError:
-                continue
-    utf8 = _utf8(data)
-    if utf8 is not None:
-        return utf8
-    chinese = _as_chinese(data)
-    if chinese is not None:
-        if codec != "gb18030":
-            problems.append(f"text declared {charset or 'without charset'} read as GB18030")
-        return chinese
-    if codec is not None and codec != "ascii":
-        return data.decode(codec, errors="replace")
-    problems.append(f"8-bit text declared {charset or 'without charset'} read as Windows-1252")
-    return data.decode("cp1252", errors="replace")
-
-
-def _windows_jis(data: bytes) -> str:
-    """ISO-2022-JP as Windows writes it (code page 50220): JIS X 0208 with the NEC and IBM
-    extensions (circled numbers, roman numerals...), read through Shift_JIS as code page 932."""
-    out = bytearray()
-    mode = "ascii"
-    position = 0
-    while position < len(data):
-        byte = data[position]
-        if byte == 0x1B:
-            sequence = data[position + 1 : position + 3]
-            modes = {b"$B": "jis", b"$@": "jis", b"(B": "ascii", b"(J": "ascii", b"(I": "kana"}
-            if sequence not in modes:
-                raise UnicodeDecodeError("cp50220", data, position, position + 3, "escape")
-            mode = modes[sequence]
-            position += 3
-        elif mode == "jis" and 0x21 <= byte <= 0x7E and position + 1 < len(data):
-            second = data[position + 1]
-            lead = (byte + 1) // 2 + (0x70 if byte <= 0x5E else 0xB0)
-            odd = byte % 2
-            trail = second + ((0x1F if second <= 0x5F else 0x20) if odd else 0x7E)
-            out += bytes((lead, trail))
-            position += 2
-        else:
-            out.append(byte | 0x80 if mode == "kana" and 0x21 <= byte <= 0x5F else byte)
-            position += 1
-    return out.decode("cp932")
-
-
-def _utf8(data: bytes) -> str | None:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-
-
-def _has_cjk(text: str) -> bool:
-    return any("\u2e80" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" for ch in text)
-
-
-def _as_chinese(data: bytes) -> str | None:
-    """GB18030 text, when the bytes decode as it and most of their characters are common ones
-    (GB2312's, both bytes high): Latin-1 accents next to letters decode too, as rare characters
-    ("naïve" as "na飗e"), which this refuses."""
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        return None
-    wide = [ch for ch in text if ord(ch) > 0x7F]
-    common = 0
-    for ch in wide:
-        encoded = ch.encode("gb18030")
-        common += len(encoded) == 2 and encoded[0] >= 0xA1 and encoded[1] >= 0xA1
-    return text if wide and common >= 0.8 * len(wide) else None
-
-
 # --- headers ------------------------------------------------------------------------------
 
 
@@ -831,82 +474,6 @@ def _header(message: Message, name: str, problems: list[str]) -> str:
     return value
 
 
-# An encoded word (RFC 2047): the text part holds no "?" nor white space, so this never backtracks.
-_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
-_BETWEEN_WORDS = re.compile(r"\s*")
-
-
-def decode_header_value(value: str, problems: list[str]) -> str:
-    """A header's text: RFC 2047 words decoded (adjacent ones in one charset joined first), raw
-    8-bit bytes read as UTF-8 or their likely charset, folding undone."""
-    if not value:
-        return ""
-    value = value.replace("\r", "").replace("\n", "")
-    if "=?" not in value:
-        return _clean(_raw_text(value, problems))
-    pieces: list[str] = []
-    position = 0
-    run_charset = ""
-    run: list[bytes] = []
-
-    def flush() -> None:
-        if run:
-            pieces.append(decode_bytes(b"".join(run), run_charset, problems))
-            run.clear()
-
-    for match in _ENCODED_WORD.finditer(value):
-        between = value[position : match.start()]
-        charset = match.group(1).split("*", 1)[0]  # RFC 2231 language suffix: =?utf-8*en?...
-        if not (run and not between.strip() and _label(charset) == _label(run_charset)):
-            flush()
-            if between and not (pieces and not between.strip() and position > 0):
-                pieces.append(_raw_text(between, problems))
-            run_charset = charset
-        run.append(_word_bytes(match.group(2), match.group(3), problems))
-        position = match.end()
-    flush()
-    pieces.append(_raw_text(value[position:], problems))
-    return _clean("".join(pieces))
-
-
-def _word_bytes(encoding: str, text: str, problems: list[str]) -> bytes:
-    if encoding in "qQ":
-        return binascii.a2b_qp(text.encode("ascii", "surrogateescape"), header=True)
-    data = text.encode("ascii", "surrogateescape")
-    try:
-        return binascii.a2b_base64(data + b"=" * (-len(data) % 4))
-    except binascii.Error:
-        problems.append("an encoded word is not valid base64")
-        return data
-
-
-def _raw_text(value: str, problems: list[str]) -> str:
-    """A header string as the parser left it: 8-bit bytes are surrogates; read them."""
-    try:
-        data = value.encode("ascii", "surrogateescape")
-    except UnicodeEncodeError:
-        return value
-    return decode_bytes(data, "utf-8", problems) if _HIGH.search(data) else value
-
-
-_WHITESPACE = re.compile(r"\s+")
-
-
-def _collapse(value: str) -> str:
-    return _WHITESPACE.sub(" ", value).strip()
-
-
-def _clean(value: str) -> str:
-    """No NUL, no lone surrogate: what PostgreSQL refuses to store."""
-    if "\x00" in value:
-        value = value.replace("\x00", "")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        value = value.encode("utf-8", "replace").decode("utf-8")
-    return value
-
-
 def _parsed_addresses(message: Message, name: str, problems: list[str]) -> list[tuple[str, str]]:
     values = message.get_all(name) or []
     headers = []
@@ -917,7 +484,7 @@ def _parsed_addresses(message: Message, name: str, problems: list[str]) -> list[
 
 
 def _address(addr: str, problems: list[str]) -> str | None:
-    addr = _clean(_raw_text(addr.strip(), problems)).lower()
+    addr = clean_text(decode_raw_header(addr.strip(), problems)).lower()
     if "@" not in addr or any(ch.isspace() for ch in addr) or len(addr) > 320:
         return None
     local, _, domain = addr.rpartition("@")
@@ -928,7 +495,7 @@ def _first_address(message: Message, name: str, problems: list[str]) -> tuple[st
     for display, addr in _parsed_addresses(message, name, problems):
         address = _address(addr, problems)
         if address:
-            return _collapse(decode_header_value(display, problems)), address
+            return collapse_whitespace(decode_header_value(display, problems)), address
     return "", None
 
 
@@ -945,7 +512,7 @@ _ANGLE_ID = re.compile(r"<([^<>\s]{1,998})>")
 
 
 def _ids(value: str) -> list[str]:
-    value = _clean(value)
+    value = clean_text(value)
     ids = _ANGLE_ID.findall(value)
     if not ids:
         ids = [token.strip("<>") for token in value.split() if "@" in token]
@@ -958,10 +525,10 @@ def _ids(value: str) -> list[str]:
 
 
 def _first_id(value: str) -> str | None:
-    ids = _ANGLE_ID.findall(_clean(value))
+    ids = _ANGLE_ID.findall(clean_text(value))
     if ids:
         return ids[0].strip() or None
-    stripped = _clean(value).strip().strip("<>").strip()
+    stripped = clean_text(value).strip().strip("<>").strip()
     return stripped[:998] or None
 
 
@@ -1077,7 +644,7 @@ def _bounce(
                 if candidate not in own and candidate.split("@", 1)[0] not in _DAEMONS:
                     found.setdefault(candidate)
     reason = next((line.strip() for line in lines if _SMTP_REASON.search(line)), "")
-    return Bounce(recipients=list(found)[:50], reason=_clean(reason[:1000] or subject))
+    return Bounce(recipients=list(found)[:50], reason=clean_text(reason[:1000] or subject))
 
 
 _FAILED_ADDRESS = re.compile(r"<([^<>\s@]{1,64}@[^<>\s@]{1,255})>\s*:")
@@ -1113,7 +680,7 @@ def _delivery_status(message: Message, problems: list[str]) -> tuple[bool, Bounc
         payload = part.get_payload()
         if isinstance(payload, list):
             blocks = [
-                {name.lower(): _collapse(str(value)) for name, value in block.items()}
+                {name.lower(): collapse_whitespace(str(value)) for name, value in block.items()}
                 for block in payload
                 if isinstance(block, Message)
             ]
@@ -1129,14 +696,14 @@ def _delivery_status(message: Message, problems: list[str]) -> tuple[bool, Bounc
             status = block.get("status", "")
             if action != "failed" and (action or not status.startswith("5")):
                 continue
-            address = _clean(recipient.split(";", 1)[-1].strip().strip("<>").lower())
+            address = clean_text(recipient.split(";", 1)[-1].strip().strip("<>").lower())
             if address:
                 recipients.setdefault(address)
             diagnostic = block.get("diagnostic-code", "").split(";", 1)[-1].strip()
             reasons.append(diagnostic or status)
         if not recipients:
             return True, None
-        return True, Bounce(recipients=list(recipients)[:50], reason=_clean(reasons[0])[:1000])
+        return True, Bounce(recipients=list(recipients)[:50], reason=clean_text(reasons[0])[:1000])
     return False, None
 
 
