@@ -15,6 +15,7 @@ from __future__ import annotations
 import binascii
 import codecs
 import functools
+import itertools
 import re
 
 # What a label means in a real mailbox: the superset its senders actually wrote.
@@ -116,6 +117,8 @@ def decode_bytes(data: bytes, charset: str, problems: list[str]) -> str:
                 problems.append(f"text declared {charset} is UTF-8")
                 return utf8
         for candidate in (codec, *_NEXT.get(codec, ())):
+            if candidate == "utf-8":
+                candidate = "utf-8-sig"  # a byte-order mark is no text
             try:
                 return _windows_jis(data) if candidate == _WINDOWS_JIS else data.decode(candidate)
             except UnicodeDecodeError:
@@ -173,13 +176,18 @@ def _windows_jis(data: bytes) -> str:
 
 def _utf8(data: bytes) -> str | None:
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return None
 
 
+_CJK = re.compile("[\u2e80-\u9fff\uac00-\ud7af]")
+_WIDE = re.compile("[^\x00-\x7f]")
+_SAMPLE = 4000  # non-ASCII characters looked at to judge a text's language
+
+
 def _has_cjk(text: str) -> bool:
-    return any("\u2e80" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" for ch in text)
+    return _CJK.search(text) is not None
 
 
 def _as_chinese(data: bytes) -> str | None:
@@ -190,7 +198,7 @@ def _as_chinese(data: bytes) -> str | None:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
         return None
-    wide = [ch for ch in text if ord(ch) > 0x7F]
+    wide = [found.group() for found in itertools.islice(_WIDE.finditer(text), _SAMPLE)]
     common = 0
     for ch in wide:
         encoded = ch.encode("gb18030")

@@ -105,6 +105,10 @@ class _TextWriter:
     def write(self, text: str) -> None:
         self.current.append(text)
 
+    def at_space(self) -> bool:
+        """Whether the line is empty or ends with a space (where spaces of the HTML vanish)."""
+        return not self.current or self.current[-1].endswith(" ")
+
     def end_line(self, *, blank: bool = False, keep_empty: bool = False) -> None:
         text = "".join(self.current).strip()
         self.current = []
@@ -186,8 +190,9 @@ def _write_text(
             writer.write(line)
     else:
         text = _WHITESPACE.sub(" ", text)
-        if not writer.current or "".join(writer.current).endswith((" ", "- ")):
+        if writer.at_space():
             text = text.lstrip()
-        writer.write(text)
+        if text:
+            writer.write(text)
     for _, words in links:
         words.append(text)

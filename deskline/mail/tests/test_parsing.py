@@ -812,3 +812,26 @@ def test_every_string_is_free_of_surrogates() -> None:
     for value in (parsed.from_name, parsed.subject, parsed.text):
         value.encode("utf-8")
     assert parsed.subject.endswith("bad")
+
+
+def test_a_utf8_byte_order_mark_is_no_text() -> None:
+    assert parse_message(text_message("\ufeffHello".encode(), "utf-8")).text == "Hello"
+    assert parse_message(text_message("\ufeff你好".encode(), None)).text == "你好"
+
+
+def test_html_spaces_around_inline_tags_do_not_double() -> None:
+    parsed = parse_message(html_message("<p>Hello <b> Li </b> and <i>Wang</i> .</p>"))
+    assert parsed.text == "Hello Li and Wang ."
+
+
+def test_a_forwarded_message_keeps_its_8bit_bytes() -> None:
+    inner = "From: li@example.cn\r\nSubject: 旧邮件\r\n\r\n王祎的原文\r\n".encode("gbk")
+    raw = message(
+        "From: a@example.com",
+        'Content-Type: multipart/mixed; boundary="b"',
+        body=b"--b\r\nContent-Type: message/rfc822\r\n\r\n" + inner + b"\r\n--b--\r\n",
+    )
+    [attachment] = parse_message(raw).attachments
+    assert attachment.filename == "旧邮件.eml"
+    forwarded_message = parse_message(attachment.data)
+    assert (forwarded_message.subject, forwarded_message.text) == ("旧邮件", "王祎的原文\n")
