@@ -260,7 +260,7 @@ def decode_raw_header(value: str, problems: list[str]) -> str:
         data = value.encode("ascii", "surrogateescape")
     except UnicodeEncodeError:
         return value
-    return decode_bytes(data, "utf-8", problems) if _HIGH.search(data) else value
+    return decode_bytes(data, "", problems) if _HIGH.search(data) else value
 
 
 _WHITESPACE = re.compile(r"\s+")

@@ -158,12 +158,12 @@ def _parse(raw: bytes, *, headers_only: bool) -> ParsedMessage:
     else:
         _walk(message, collected, problems, depth=0)
     html = "\n".join(collected.htmls) if collected.htmls else None
-    if collected.texts:
+    if any(text.strip() for text in collected.texts):
         text = "\n\n".join(collected.texts)
     elif html is not None:
         text = html_to_text(html)
     else:
-        text = ""
+        text = "\n\n".join(collected.texts)
     text = clean_text(text.replace("\r\n", "\n"))
 
     headers = {name.lower() for name in message}
@@ -306,8 +306,9 @@ def _walk_alternative(
     for child in children:
         version = _Collected()
         _walk(child, version, problems, depth + 1)
-        texts = version.texts or texts
-        htmls = version.htmls or htmls
+        # An empty version (a placeholder part) never hides a real one.
+        texts = version.texts if any(text.strip() for text in version.texts) else texts
+        htmls = version.htmls if any(html.strip() for html in version.htmls) else htmls
         collected.attachments.extend(version.attachments)
     collected.texts.extend(texts)
     collected.htmls.extend(htmls)

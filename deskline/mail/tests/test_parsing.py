@@ -405,6 +405,23 @@ def test_alternative_takes_the_plain_text_and_the_html() -> None:
     assert parsed.html == "<p>HTML <b>version</b></p>"
 
 
+def test_an_empty_plain_version_gives_way_to_the_html() -> None:
+    mail = MIMEMultipart("alternative")
+    mail.attach(MIMEText("\n\n", "plain", "utf-8"))
+    mail.attach(MIMEText("<p>Only the HTML says it.</p>", "html", "utf-8"))
+    assert parse_message(mail.as_bytes()).text == "Only the HTML says it."
+
+
+def test_an_empty_placeholder_version_never_hides_the_real_one() -> None:
+    inner = MIMEMultipart("alternative")
+    inner.attach(MIMEText("The real text.", "plain", "utf-8"))
+    inner.attach(MIMEText("", "plain", "utf-8"))
+    outer = MIMEMultipart("alternative")
+    outer.attach(MIMEText("Older version.", "plain", "utf-8"))
+    outer.attach(inner)
+    assert parse_message(outer.as_bytes()).text == "The real text."
+
+
 # --- attachments --------------------------------------------------------------------------
 
 PNG = base64.b64decode(
