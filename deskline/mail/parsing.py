@@ -113,6 +113,12 @@ class _RawHeaders(email.policy.Compat32):
     """compat32, but a header comes back as the string it was (8-bit bytes as surrogates), never
     as an `email.header.Header`: decoding is done here, with the charset fallbacks."""
 
+    def fold_binary(self, name: str, value: str) -> bytes:
+        # A forwarded message is written back as it came: compat32 would fold its headers
+        # anew, and refuses some it parsed ("header value appears to contain an embedded
+        # header").
+        return f"{name}: {value}{self.linesep}".encode("utf-8", "surrogateescape")
+
     def header_fetch_parse(self, name: str, value: str) -> str:
         # The standard library reads parameters in quadratic time (`email.message._parseparam`
         # counts quotes before every ";"): a 100 KB Content-Type would take seconds. No real
@@ -122,7 +128,28 @@ class _RawHeaders(email.policy.Compat32):
         return value
 
 
-_POLICY = _RawHeaders()
+class _Message(Message):
+    def get_payload(self, i: Any = None, decode: bool = False) -> Any:
+        # Undecoded, a leaf's payload is the text as it came (8-bit bytes as surrogates); the
+        # standard library would decode it by the charset parameter, with replacements that
+        # its own generator then fails to write back (forwarded messages are written back).
+        if not decode and i is None and isinstance(self._payload, str):  # type: ignore[attr-defined]
+            return self._payload  # type: ignore[attr-defined]
+        return super().get_payload(i, decode)  # type: ignore[call-overload]  # passed on as given
+
+    def get_boundary(self, failobj: Any = None) -> Any:
+        # The standard library decodes an RFC 2231 boundary (boundary*=) by its charset and
+        # raises on 8-bit bytes in it; the boundary is only ever compared with the body's bytes.
+        try:
+            return super().get_boundary(failobj)
+        except (UnicodeError, LookupError, TypeError):
+            value = _get_param(self, "boundary")
+            if isinstance(value, tuple):
+                value = value[2]
+            return email.utils.unquote(value).rstrip() if isinstance(value, str) else failobj
+
+
+_POLICY = _RawHeaders(message_factory=_Message)
 
 
 @dataclass
@@ -151,10 +178,7 @@ def _parse(raw: bytes, *, headers_only: bool) -> ParsedMessage:
 
     collected = _Collected()
     if headers_only:
-        body = message.get_payload()
-        if isinstance(body, str):
-            raw_body = body.encode("ascii", "surrogateescape")
-            collected.texts.append(decode_bytes(raw_body, _param(message, "charset"), problems))
+        collected.texts.append(decode_bytes(_payload_bytes(message), "", problems))
     else:
         _walk(message, collected, problems, depth=0)
     html = "\n".join(collected.htmls) if collected.htmls else None
@@ -284,9 +308,12 @@ def _walk_unbounded(part: Message, collected: _Collected, problems: list[str], d
 
 
 def _fields_attachment(part: Message, content_type: str, blocks: list[Any]) -> ParsedAttachment:
-    data = b"\n".join(
-        block.as_bytes(policy=_POLICY) for block in blocks if isinstance(block, Message)
+    text = "\n".join(
+        "".join(f"{name}: {value}\n" for name, value in block.raw_items())
+        for block in blocks
+        if isinstance(block, Message)
     )
+    data = text.encode("utf-8", "surrogateescape")
     return ParsedAttachment(
         filename=content_type.split("/", 1)[1] + ".txt",
         content_type=content_type,
@@ -335,18 +362,24 @@ def _decoded_text(part: Message, problems: list[str]) -> str:
 
 
 def _payload_bytes(part: Message) -> bytes:
+    # Never get_payload() without decode for a leaf: with 8-bit bytes it decodes them by the
+    # part's charset parameter, and raises on a malformed one.
     data = part.get_payload(decode=True)
-    if isinstance(data, bytes):
-        return data
-    payload = part.get_payload()
-    if isinstance(payload, str):
-        return payload.encode("utf-8", "surrogateescape")
-    return b""
+    return data if isinstance(data, bytes) else b""
+
+
+def _get_param(part: Message, name: str, header: str = "content-type") -> Any:
+    """`part.get_param`, which raises on some malformed RFC 2231 parameters (a TypeError for
+    "name*" beside "name*0*"): such a parameter is absent."""
+    try:
+        return part.get_param(name, header=header)
+    except (TypeError, ValueError, UnicodeError, LookupError):
+        return None
 
 
 def _param(part: Message, name: str) -> str:
     """A Content-Type parameter, lower-cased ("" when absent)."""
-    value = part.get_param(name)
+    value = _get_param(part, name)
     if isinstance(value, tuple):  # RFC 2231: (charset, language, value)
         value = value[2]
     return email.utils.unquote(value).strip().lower() if isinstance(value, str) else ""
@@ -369,7 +402,7 @@ def _attachment(part: Message, content_type: str, problems: list[str]) -> Parsed
 
 def _forwarded(part: Message, problems: list[str]) -> ParsedAttachment:
     """A message/rfc822 part, kept whole as an .eml attachment (never parsed further here)."""
-    payload = part.get_payload()
+    payload = part.get_payload() if part.is_multipart() else None
     inner = payload[0] if isinstance(payload, list) and payload else None
     if isinstance(inner, Message):
         data = inner.as_bytes(policy=_POLICY)
@@ -389,9 +422,9 @@ def _forwarded(part: Message, problems: list[str]) -> ParsedAttachment:
 
 def _filename_param(part: Message) -> str | tuple[str, str, str] | None:
     for name, header in (("filename", "content-disposition"), ("name", "content-type")):
-        value = part.get_param(name, header=header)
+        value = _get_param(part, name, header)
         if value:
-            return value  # type: ignore[return-value]
+            return value
     return None
 
 
@@ -678,7 +711,7 @@ def _delivery_status(message: Message, problems: list[str]) -> tuple[bool, Bounc
     for part in message.walk():
         if part.get_content_type() != "message/delivery-status":
             continue
-        payload = part.get_payload()
+        payload = part.get_payload() if part.is_multipart() else None
         if isinstance(payload, list):
             blocks = [
                 {name.lower(): collapse_whitespace(str(value)) for name, value in block.items()}

@@ -852,3 +852,68 @@ def test_a_forwarded_message_keeps_its_8bit_bytes() -> None:
     assert attachment.filename == "旧邮件.eml"
     forwarded_message = parse_message(attachment.data)
     assert (forwarded_message.subject, forwarded_message.text) == ("旧邮件", "王祎的原文\n")
+
+
+# Found by mutating the corpus at random (each once made a part or the whole structure fail).
+
+
+def test_a_forwarded_message_with_a_control_character_in_a_header_is_kept() -> None:
+    """compat32 refolds headers when writing a message back, splitting at a form feed (which
+    str.splitlines breaks at) and then refusing what looks like an embedded header."""
+    inner = (
+        b"From: li@example.com\r\nReceived: from a by b; Sun, 23 Sep 2001 \x0c20:13:47 -0700\r\n"
+    )
+    inner += b"Subject: inner\r\n\r\nthe original\r\n"
+    raw = message(
+        "From: a@example.com",
+        'Content-Type: multipart/mixed; boundary="b"',
+        body=b"--b\r\nContent-Type: message/rfc822\r\n\r\n" + inner + b"\r\n--b--\r\n",
+    )
+    parsed = parse_message(raw)
+    assert parsed.problems == []
+    [attachment] = parsed.attachments
+    assert attachment.data.startswith(b"From: li@example.com\nReceived: from a by b; Sun")
+    assert parse_message(attachment.data).text == "the original\n"
+
+
+def test_a_forwarded_multipart_without_parts_keeps_its_8bit_body() -> None:
+    inner = b"From: li@example.com\r\nContent-Type: multipart/mixed\r\n\r\n"
+    inner += "王祎的原文".encode("gbk") + b"\r\n"
+    raw = message(
+        "From: a@example.com",
+        'Content-Type: multipart/mixed; boundary="b"',
+        body=b"--b\r\nContent-Type: message/rfc822\r\n\r\n" + inner + b"\r\n--b--\r\n",
+    )
+    [attachment] = parse_message(raw).attachments
+    assert "王祎的原文".encode("gbk") in attachment.data
+
+
+def test_an_8bit_byte_in_the_charset_of_an_rfc2231_boundary() -> None:
+    """The standard library decodes `boundary*=<charset>''<value>` by that charset, and raises
+    while parsing when the charset's name holds an 8-bit byte."""
+    raw = (
+        b"From: a@example.com\r\nContent-Type: multipart/mixed; boundary*=\xdeutf-8''xyz\r\n\r\n"
+        b"--xyz\r\nContent-Type: text/plain\r\n\r\nthe text\r\n--xyz--\r\n"
+    )
+    parsed = parse_message(raw)
+    assert parsed.text == "the text"
+    assert parsed.problems == []
+
+
+def test_a_parameter_both_continued_and_not_is_absent() -> None:
+    """`name*` beside `name*0*` makes the standard library's parameter decoding raise."""
+    raw = message(
+        "From: a@example.com",
+        'Content-Type: multipart/mixed; boundary="b"',
+        body=(
+            b"--b\r\nContent-Type: text/plain\r\n\r\nthe text\r\n"
+            b"--b\r\nContent-Type: application/pdf\r\n"
+            b"Content-Disposition: attachment; filename*=utf-8''a.pdf; filename*0*=utf-8''b.pdf\r\n"
+            b"\r\n%PDF\r\n--b--\r\n"
+        ),
+    )
+    parsed = parse_message(raw)
+    assert parsed.text == "the text"
+    assert [(item.filename, item.data) for item in parsed.attachments] == [
+        ("attachment.pdf", b"%PDF")
+    ]
