@@ -178,7 +178,8 @@ def _parse(raw: bytes, *, headers_only: bool) -> ParsedMessage:
 
     collected = _Collected()
     if headers_only:
-        collected.texts.append(decode_bytes(_payload_bytes(message), "", problems))
+        charset = _param(message, "charset")
+        collected.texts.append(decode_bytes(_payload_bytes(message), charset, problems))
     else:
         _walk(message, collected, problems, depth=0)
     html = "\n".join(collected.htmls) if collected.htmls else None
