@@ -30,6 +30,7 @@ _ATTRIBUTION_START = re.compile(
     r"^(?:On|Le|Am|El|Il|在|于|於|\d{4}[-/年.]|\d{1,2}[./]\d{1,2}[./]\d{2,4}|\w{3}, \d)",
     re.IGNORECASE,
 )
+_DATE = re.compile(r"\d{1,4}[-/.年]\d{1,2}[-/.月]\d{1,4}|\d{1,2}:\d{2}")
 _SEPARATOR = re.compile(
     r"^[-_=*\s]*(?:original message|original e-?mail|原始邮件|原始郵件|원본 메시지|"
     r"ursprüngliche nachricht|message d'origine|mensaje original)[-_=*\s]*$",
@@ -67,6 +68,18 @@ _OTHER_FIELDS = {
     "宛先",
     "件名",
 }
+# Russian (Windows Mail, Outlook): От, Кому, Тема, Отправлено, Дата, Копия.
+_FROM_FIELDS.add("\u043e\u0442")
+_OTHER_FIELDS.update(
+    (
+        "\u043a\u043e\u043c\u0443",
+        "\u0442\u0435\u043c\u0430",
+        "\u043e\u0442\u043f\u0440\u0430\u0432\u043b\u0435\u043d\u043e",
+        "\u0434\u0430\u0442\u0430",
+        "\u043a\u043e\u043f\u0438\u044f",
+    )
+)
+_HEADER_FIELDS = _FROM_FIELDS | _OTHER_FIELDS
 _SIGNATURE = {"-- ", "--", "—", "-- \u00a0"}
 _DEVICE_FOOTER = re.compile(
     r"^(?:sent from my \w[\w ]{0,30}|get outlook for \w{2,10}|发自我的\w{1,20}|"
@@ -114,6 +127,13 @@ def _is_attribution(lines: list[str], index: int) -> bool:
     stripped = lines[index].strip()
     if stripped.startswith(">"):
         return False
+    # Any language: "<date>, <name> <address>:" over a quote (mail.ru, Yandex, ...).
+    if (
+        stripped.endswith((":", "："))
+        and ("@" in stripped or _DATE.search(stripped))
+        and _followed_by_quote(lines, index)
+    ):
+        return True
     if _ATTRIBUTION_END.search(stripped):
         if _ATTRIBUTION_START.match(stripped) or _followed_by_quote(lines, index):
             return True
@@ -146,14 +166,9 @@ def _field_name(line: str) -> str | None:
 
 
 def _is_header_block(lines: list[str], index: int) -> bool:
-    """A "From:" line followed, within a few lines, by two more header fields (Sent, To, ...)."""
-    if index >= len(lines) or _field_name(lines[index]) not in _FROM_FIELDS:
+    """Three header fields or more within a few lines, one of them "From" (Outlook, Hotmail and
+    Windows Mail quote so), starting at this line."""
+    if index >= len(lines) or _field_name(lines[index]) not in _HEADER_FIELDS:
         return False
-    seen = 0
-    for following in lines[index + 1 : index + 8]:
-        name = _field_name(following)
-        if name in _OTHER_FIELDS:
-            seen += 1
-            if seen >= 2:
-                return True
-    return False
+    names = {_field_name(line) for line in lines[index : index + 8]}
+    return len(names & _HEADER_FIELDS) >= 3 and bool(names & _FROM_FIELDS)

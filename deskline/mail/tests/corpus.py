@@ -5,7 +5,8 @@ committed (issue 13), cached under var/mailcorpus/ (ignored by git).
   with `dpkg-deb -x`), `usr/lib/python3.11/test/test_email/data/msg_*.txt`;
 - the test messages in the source distributions of django-mailbox and mail-parser (`pip
   download --no-deps --no-binary :all:` at the pinned versions below), from their test folders,
-  and talon's replies from a dozen mail clients (the same way).
+  and talon's replies from a dozen mail clients, as text messages and as HTML bodies (the
+  same way).
 
 Follows `deskline/bench/relevance_corpus.py`, which fetches the Debian FAQ the same way.
 """
@@ -22,27 +23,32 @@ ROOT = Path(__file__).resolve().parents[3]
 DIRECTORY = ROOT / "var" / "mailcorpus"
 DEBIAN_PACKAGE = "libpython3.11-testsuite"
 CPYTHON_DATA = Path("usr/lib/python3.11/test/test_email/data")
-# name==version for pip: the folder inside its source distribution that holds messages, and
-# their file names. talon's are replies written by a dozen mail clients (each says "Hello" above
-# or below its quote), for the quote stripping.
-DISTRIBUTIONS = {
-    "django-mailbox==4.10.1": ("django_mailbox/tests/messages", "*.eml"),
-    "mail-parser==4.8.0": ("tests/mails", "mail_*"),
-    "talon==1.4.4": ("tests/fixtures/standard_replies", "*.eml"),
-}
+# (name==version for pip, the folder inside its source distribution, the files taken from it,
+# the corpus folder they go to). talon's are replies written by a dozen mail clients, each
+# saying "Hello" (text) or "Hi. I am fine. Thanks, Alex" (HTML) above or below its quote.
+DISTRIBUTIONS = (
+    ("django-mailbox==4.10.1", "django_mailbox/tests/messages", "*.eml", "django-mailbox"),
+    ("mail-parser==4.8.0", "tests/mails", "mail_*", "mail-parser"),
+    ("talon==1.4.4", "tests/fixtures/standard_replies", "*.eml", "talon"),
+    ("talon==1.4.4", "tests/fixtures/html_replies", "*.html", "talon-html"),
+)
+HTML_REPLIES = "talon-html"  # HTML bodies, not messages
 DONE = ".complete"
+# What a finished fetch wrote in DONE: a cache of other sources is fetched anew.
+SOURCES = repr((DEBIAN_PACKAGE, DISTRIBUTIONS))
 
 
 def fetch(directory: Path = DIRECTORY) -> Path:
     """The corpus folder (downloaded and unpacked once, then reused): one sub-folder per source,
     each holding its messages as files."""
-    if (directory / DONE).exists():
+    done = directory / DONE
+    if done.exists() and done.read_text() == SOURCES:
         return directory
     directory.mkdir(parents=True, exist_ok=True)
     _fetch_cpython(directory / "cpython")
-    for requirement, (folder, names) in DISTRIBUTIONS.items():
-        _fetch_distribution(requirement, folder, names, directory / requirement.split("==", 1)[0])
-    (directory / DONE).write_text("")
+    for requirement, folder, names, target in DISTRIBUTIONS:
+        _fetch_distribution(requirement, folder, names, directory / target)
+    done.write_text(SOURCES)
     return directory
 
 
@@ -52,8 +58,14 @@ def messages(directory: Path = DIRECTORY) -> list[Path]:
     return sorted(
         path
         for path in root.rglob("*")
-        if path.is_file() and path.relative_to(root).parts[0] not in (DONE, "downloads")
+        if path.is_file()
+        and path.relative_to(root).parts[0] not in (DONE, "downloads", HTML_REPLIES)
     )
+
+
+def html_replies(directory: Path = DIRECTORY) -> list[Path]:
+    """talon's HTML replies (bodies of text/html parts), sorted."""
+    return sorted((fetch(directory) / HTML_REPLIES).glob("*.html"))
 
 
 def _fetch_cpython(target: Path) -> None:

@@ -60,3 +60,17 @@ def test_the_replies_of_a_dozen_mail_clients_lose_their_quote(
     assert {name: parsed.reply_text for name, parsed in replies.items()} == dict.fromkeys(
         replies, "Hello"
     )
+
+
+def test_the_html_replies_of_nine_mail_clients_lose_their_quote() -> None:
+    """talon's HTML replies (Gmail, Hotmail, mail.ru, Outlook 2003, 2007 and 2010, Thunderbird,
+    Windows Mail, Yandex), each an HTML-only message here: the text derived from the HTML
+    keeps the answer and drops the quote (headers block, attribution or blockquote)."""
+    paths = corpus.html_replies()
+    assert len(paths) == 9
+    replies = {}
+    for path in paths:
+        raw = b"From: a@example.com\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+        parsed = parse_message(raw + path.read_bytes())
+        replies[path.name] = " ".join(parsed.reply_text.split())
+    assert replies == dict.fromkeys(replies, "Hi. I am fine. Thanks, Alex")

@@ -173,3 +173,37 @@ def test_long_lines_are_read_in_linear_time() -> None:
         strip_quoted(text)
         # Not a benchmark: quadratic work on these would take minutes.
         assert time.process_time() - started < 2
+
+
+def test_a_header_block_that_starts_with_its_date() -> None:
+    """Hotmail: "Date: / Subject: / From: / To:"."""
+    text = lines(
+        "Fine, thanks.",
+        "",
+        "Date: Thu, 26 Jun 2014 13:53:45 +0400",
+        "Subject: Test message",
+        "From: desk@example.com",
+        "To: li@example.com",
+        "",
+        "How are you?",
+    )
+    assert strip_quoted(text) == "Fine, thanks."
+
+
+def test_a_russian_header_block() -> None:
+    text = lines(
+        "Fine, thanks.",
+        "",
+        "\u041e\u0442: Alexander L <abc@example.com>",
+        "\u041e\u0442\u043f\u0440\u0430\u0432\u043b\u0435\u043d\u043e: 26 June 2014 15:05",
+        "\u041a\u043e\u043c\u0443: Alex",
+        "\u0422\u0435\u043c\u0430: Test",
+    )
+    assert strip_quoted(text) == "Fine, thanks."
+
+
+def test_a_date_and_address_line_over_a_quote_in_any_language() -> None:
+    text = lines("Fine.", "", '26.06.2014, 14:41, "Alexander L" <abc@example.com>:', "> How?")
+    assert strip_quoted(text) == "Fine."
+    kept = lines("Steps I tried:", "> restart", "It still fails.")
+    assert strip_quoted(kept) == "Steps I tried:\nIt still fails."
