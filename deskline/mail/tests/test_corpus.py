@@ -74,3 +74,24 @@ def test_the_html_replies_of_nine_mail_clients_lose_their_quote() -> None:
         parsed = parse_message(raw + path.read_bytes())
         replies[path.name] = " ".join(parsed.reply_text.split())
     assert replies == dict.fromkeys(replies, "Hi. I am fine. Thanks, Alex")
+
+
+def test_what_the_corpus_libraries_own_tests_expect(messages: list[tuple[str, bytes]]) -> None:
+    """The values django-mailbox's tests assert for its messages (KOI8-R and UTF-8 file names,
+    a single-byte Cyrillic body), and the Chinese of mail-parser's GB2312-labelled message."""
+    parsed = {name: parse_message(raw) for name, raw in messages}
+    koi8r = parsed["django-mailbox/message_with_koi8r_filename_attachments.eml"]
+    assert [item.filename for item in koi8r.attachments][:2] == [
+        "Пакет предложений HSE Career Fair 8 апреля 2016.pdf",
+        "Ведомости.pdf",
+    ]
+    utf8 = parsed["django-mailbox/message_with_utf8_attachment.eml"]
+    assert [item.filename for item in utf8.attachments] == [
+        "piłkochwyty.jpg",
+        "odpowiedź Burmistrza.jpg",
+    ]
+    cyrillic = parsed["django-mailbox/message_with_single_byte_encoding.eml"]
+    assert cyrillic.text.strip() == "Это сообщение имеет неправильную кодировка."
+    chinese = parsed["mail-parser/mail_test_12"]
+    assert chinese.subject == "代开各地增值税发票"
+    assert chinese.text.startswith("你好！我公司可代开各类增值税发票")
