@@ -665,6 +665,21 @@ def test_a_plain_mailer_daemon_bounce_names_the_failed_recipient() -> None:
     assert parsed.auto_submitted is True
 
 
+def test_an_exim_bounce_names_its_recipients_in_a_header() -> None:
+    raw = message(
+        "From: Mail Delivery System <Mailer-Daemon@mx.example.cn>",
+        "To: desk@example.cn",
+        "X-Failed-Recipients: Li.Zhe@example.org, wang.yi@example.org",
+        "Subject: Mail delivery failed: returning message to sender",
+        body=b"SMTP error from remote mail server after RCPT TO: 550 5.1.1 unknown\r\n",
+    )
+    bounce = parse_message(raw).bounce
+    assert bounce == Bounce(
+        recipients=["li.zhe@example.org", "wang.yi@example.org"],
+        reason="SMTP error from remote mail server after RCPT TO: 550 5.1.1 unknown",
+    )
+
+
 def test_a_chinese_bounce_from_a_null_sender() -> None:
     raw = message(
         "Return-Path: <>",
