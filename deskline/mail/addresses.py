@@ -27,8 +27,10 @@ def desk_address(ticket: Ticket | None) -> str:
 def message_domain() -> str:
     """The right-hand side of Deskline's message ids: the domain of DEFAULT_FROM_EMAIL."""
     _name, address = parseaddr(str(settings.DEFAULT_FROM_EMAIL))
-    domain = address.rpartition("@")[2].strip().lower()
-    return domain or FALLBACK_DOMAIN
+    _local, at, domain = address.rpartition("@")
+    domain = domain.strip().lower()
+    is_domain = bool(at) and ("." in domain or domain == "localhost")
+    return domain if is_domain else FALLBACK_DOMAIN
 
 
 def thread_root_id(ticket: Ticket) -> str:
