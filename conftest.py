@@ -49,7 +49,6 @@ def _database_is_utf8(django_db_setup: None, django_db_blocker: pytest.FixtureRe
             assert "utf" in ctype.lower().replace("-", ""), ctype
 
 
-
 @pytest.fixture(scope="session", autouse=True)
 def _jobs_run_in_memory() -> Iterator[None]:
     """Huey runs each job as it is queued, in the test's process and memory (scheduled ones

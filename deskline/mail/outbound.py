@@ -301,4 +301,4 @@ def _zone(name: str) -> datetime.tzinfo:
         return datetime.UTC
 
 
-__all__ = ["Letter", "User", "Ticket", "notifications_email", "outbound_enqueue"]
+__all__ = ["Letter", "Ticket", "User", "notifications_email", "outbound_enqueue"]

@@ -104,9 +104,7 @@ def email_preferences_set(*, user: User, wanted: Iterable[str]) -> set[str]:
 def email_kind_mute(*, user: User, kind: str) -> set[str]:
     """Turn off the e-mails of `kind` for `user` (the unsubscribe link); the kinds now off."""
     with transaction.atomic():
-        preference, _created = EmailPreference.objects.select_for_update().get_or_create(
-            user=user
-        )
+        preference, _created = EmailPreference.objects.select_for_update().get_or_create(user=user)
         muted = set(preference.muted_kinds)
         if kind not in muted:
             muted.add(kind)

@@ -84,7 +84,9 @@ def outbound_send(email_id: int, *, at: datetime.datetime | None = None) -> Outb
     if email is None or email.status != EmailStatus.QUEUED:
         return email
     claimed = (
-        OutboundEmail.objects.filter(pk=email.pk, status=EmailStatus.QUEUED, attempts=email.attempts)
+        OutboundEmail.objects.filter(
+            pk=email.pk, status=EmailStatus.QUEUED, attempts=email.attempts
+        )
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=at))
         .update(attempts=F("attempts") + 1, next_attempt_at=at + CLAIM_LEASE)
     )

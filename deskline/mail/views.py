@@ -29,7 +29,9 @@ ONE_CLICK = "One-Click"  # RFC 8058: List-Unsubscribe=One-Click
 
 def _choices(user: User, muted: set[str]) -> list[tuple[str, str, bool]]:
     """(kind, its name in the active language, whether it is e-mailed) for the form."""
-    return [(kind, str(NotificationKind(kind).label), kind not in muted) for kind in kinds_for(user)]
+    return [
+        (kind, str(NotificationKind(kind).label), kind not in muted) for kind in kinds_for(user)
+    ]
 
 
 # The token is the proof of who may change the preferences (it is in their e-mail), and mail
@@ -53,9 +55,9 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
             if request.POST.get("action") == "save":
                 muted = email_preferences_set(user=user, wanted=request.POST.getlist("kinds"))
                 done = _("Your choices are saved.")
-            elif request.POST.get("action") == "mute" or request.POST.get(
-                "List-Unsubscribe"
-            ) == (ONE_CLICK):
+            elif request.POST.get("action") == "mute" or request.POST.get("List-Unsubscribe") == (
+                ONE_CLICK
+            ):
                 muted = email_kind_mute(user=user, kind=kind)
                 done = _("You will no longer get e-mails of this kind.")
             else:

@@ -7,55 +7,113 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('tickets', '0012_notification_kinds_for_email'),
+        ("tickets", "0012_notification_kinds_for_email"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EmailPreference',
+            name="EmailPreference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('muted_kinds', models.JSONField(blank=True, default=list)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='email_preference', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("muted_kinds", models.JSONField(blank=True, default=list)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="email_preference",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'e-mail preference',
-                'verbose_name_plural': 'e-mail preferences',
+                "verbose_name": "e-mail preference",
+                "verbose_name_plural": "e-mail preferences",
             },
         ),
         migrations.CreateModel(
-            name='OutboundEmail',
+            name="OutboundEmail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('to_address', models.EmailField(max_length=254, verbose_name='to')),
-                ('kind', models.CharField(max_length=30, verbose_name='kind')),
-                ('subject', models.CharField(max_length=998, verbose_name='subject')),
-                ('text_body', models.TextField()),
-                ('html_body', models.TextField(blank=True)),
-                ('message_id', models.CharField(max_length=255, unique=True)),
-                ('in_reply_to', models.CharField(blank=True, max_length=255)),
-                ('references', models.TextField(blank=True)),
-                ('unsubscribe_url', models.URLField(blank=True, max_length=1000)),
-                ('status', models.CharField(choices=[('queued', 'queued'), ('sent', 'sent'), ('failed', 'failed')], default='queued', max_length=10, verbose_name='status')),
-                ('attempts', models.PositiveIntegerField(default=0, verbose_name='attempts')),
-                ('last_error', models.TextField(blank=True, verbose_name='last error')),
-                ('next_attempt_at', models.DateTimeField(blank=True, null=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('recipient', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='outbound_emails', to=settings.AUTH_USER_MODEL)),
-                ('ticket', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='emails', to='tickets.ticket')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("to_address", models.EmailField(max_length=254, verbose_name="to")),
+                ("kind", models.CharField(max_length=30, verbose_name="kind")),
+                ("subject", models.CharField(max_length=998, verbose_name="subject")),
+                ("text_body", models.TextField()),
+                ("html_body", models.TextField(blank=True)),
+                ("message_id", models.CharField(max_length=255, unique=True)),
+                ("in_reply_to", models.CharField(blank=True, max_length=255)),
+                ("references", models.TextField(blank=True)),
+                ("unsubscribe_url", models.URLField(blank=True, max_length=1000)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("queued", "queued"), ("sent", "sent"), ("failed", "failed")],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("attempts", models.PositiveIntegerField(default=0, verbose_name="attempts")),
+                ("last_error", models.TextField(blank=True, verbose_name="last error")),
+                ("next_attempt_at", models.DateTimeField(blank=True, null=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent at")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="outbound_emails",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="emails",
+                        to="tickets.ticket",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'outbound e-mail',
-                'verbose_name_plural': 'outbound e-mails',
-                'ordering': ['-id'],
-                'indexes': [models.Index(condition=models.Q(('status', 'queued')), fields=['next_attempt_at'], name='outbound_email_due'), models.Index(condition=models.Q(('status', 'failed')), fields=['ticket', '-id'], name='outbound_email_failed')],
+                "verbose_name": "outbound e-mail",
+                "verbose_name_plural": "outbound e-mails",
+                "ordering": ["-id"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("status", "queued")),
+                        fields=["next_attempt_at"],
+                        name="outbound_email_due",
+                    ),
+                    models.Index(
+                        condition=models.Q(("status", "failed")),
+                        fields=["ticket", "-id"],
+                        name="outbound_email_failed",
+                    ),
+                ],
             },
         ),
     ]

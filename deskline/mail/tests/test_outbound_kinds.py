@@ -62,9 +62,7 @@ def test_the_reporter_gets_a_receipt_for_a_new_request(helpdesk, committed):
     assert email.sent_at is not None
 
 
-def test_a_request_an_agent_raises_for_a_customer_is_receipted_to_the_customer(
-    helpdesk, committed
-):
+def test_a_request_an_agent_raises_for_a_customer_is_receipted_to_the_customer(helpdesk, committed):
     with committed():
         raise_request(helpdesk, actor=helpdesk.li)
 
@@ -138,9 +136,7 @@ def test_a_move_within_work_and_the_customer_resolving_it_themselves_email_nobod
     assert OutboundEmail.objects.count() == 0
 
 
-def test_the_assignee_hears_of_a_ticket_given_to_them_but_not_of_one_they_took(
-    helpdesk, committed
-):
+def test_the_assignee_hears_of_a_ticket_given_to_them_but_not_of_one_they_took(helpdesk, committed):
     ticket = raise_request(helpdesk)
     other = raise_request(helpdesk)
     hana = make_user(role=Role.AGENT, email="hana2@deskline.example", teams=[helpdesk.frontline])

@@ -96,6 +96,17 @@ def queued_receipt(helpdesk: Helpdesk, django_capture_on_commit_callbacks) -> Ou
     return OutboundEmail.objects.get(kind="request_received")
 
 
+def attempt(email_id: int, at: datetime.datetime | None = None) -> OutboundEmail:
+    email = sending.outbound_send(email_id, at=at)
+    assert email is not None
+    return email
+
+
+def ticket_key(email: OutboundEmail) -> str:
+    assert email.ticket is not None
+    return email.ticket.key
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -130,13 +141,13 @@ def test_a_server_that_says_later_is_tried_after_1_5_and_30_minutes_then_failed(
     ]
 
     # Not before it is due
-    assert sending.outbound_send(email.pk, at=START + datetime.timedelta(seconds=59)).attempts == 1
+    assert attempt(email.pk, START + datetime.timedelta(seconds=59)).attempts == 1
 
     waits = []
     at = START
     for expected_wait in (1, 5, 30):
         at = at + datetime.timedelta(minutes=expected_wait)
-        email = sending.outbound_send(email.pk, at=at)
+        email = attempt(email.pk, at)
         waits.append(expected_wait)
         if email.status != EmailStatus.QUEUED:
             break
@@ -197,7 +208,7 @@ def test_an_email_another_worker_claimed_is_left_to_it(helpdesk, settings):
         next_attempt_at=now() + sending.CLAIM_LEASE,  # claimed, being sent elsewhere
     )
 
-    assert sending.outbound_send(email.pk).attempts == 1
+    assert attempt(email.pk).attempts == 1
     assert mail.outbox == []
 
 
@@ -230,7 +241,7 @@ def test_a_failed_email_shows_on_the_ticket_in_the_workspace(
     helpdesk.li.save(update_fields=["locale"])
     client.force_login(helpdesk.li)
 
-    page = client.get(f"/agent/tickets/{email.ticket.key}/", HTTP_ACCEPT_LANGUAGE=language)
+    page = client.get(f"/agent/tickets/{ticket_key(email)}/", HTTP_ACCEPT_LANGUAGE=language)
 
     assert page.status_code == 200
     assert expected in page.content.decode()
@@ -241,6 +252,6 @@ def test_a_ticket_whose_emails_went_out_shows_no_failure(
 ):
     email = queued_receipt(helpdesk, django_capture_on_commit_callbacks)
     client.force_login(helpdesk.li)
-    page = client.get(f"/agent/tickets/{email.ticket.key}/")
+    page = client.get(f"/agent/tickets/{ticket_key(email)}/")
     assert "failed:" not in page.content.decode()
     assert 'class="email-failures"' not in page.content.decode()

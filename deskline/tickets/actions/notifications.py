@@ -148,7 +148,7 @@ def notify_assigned(
     *, ticket: Ticket, assignee: User, actor: User, at: datetime.datetime
 ) -> list[Notification]:
     """Tell an agent that the ticket was given to them (not when they took it themselves)."""
-    data = {"by": actor_name(actor), "by_email": actor.email}
+    data: dict[str, object] = {"by": actor_name(actor), "by_email": actor.email}
     return _record(NotificationKind.ASSIGNED, ticket, [assignee], data, actor=actor, at=at)
 
 

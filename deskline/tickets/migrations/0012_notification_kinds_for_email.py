@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tickets', '0011_ticket_key_alias_and_moved_event'),
+        ("tickets", "0011_ticket_key_alias_and_moved_event"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('sla_warning', 'SLA warning'), ('sla_breached', 'SLA breached'), ('customer_replied', 'Customer replied'), ('assigned', 'Assigned to you'), ('request_received', 'Request received'), ('agent_replied', 'Reply from the service desk'), ('waiting_for_customer', 'Waiting for you'), ('resolved', 'Request resolved')], max_length=30),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("sla_warning", "SLA warning"),
+                    ("sla_breached", "SLA breached"),
+                    ("customer_replied", "Customer replied"),
+                    ("assigned", "Assigned to you"),
+                    ("request_received", "Request received"),
+                    ("agent_replied", "Reply from the service desk"),
+                    ("waiting_for_customer", "Waiting for you"),
+                    ("resolved", "Request resolved"),
+                ],
+                max_length=30,
+            ),
         ),
     ]
