@@ -1,12 +1,16 @@
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
 
+from deskline.core.admin_site import SiteAdminAccess
 from deskline.mail.models import OutboundEmail
 
 
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin[OutboundEmail]):
-    """Every e-mail Deskline wrote, to look at; they are sent by the worker, never edited."""
+class OutboundEmailAdmin(SiteAdminAccess, admin.ModelAdmin[OutboundEmail]):
+    """Every e-mail Deskline wrote, for site admins to look at (why one failed, what it said);
+    the worker sends them, nobody edits them."""
 
     list_display = ("id", "to_address", "kind", "subject", "status", "attempts", "created_at")
     list_filter = ("status", "kind")
@@ -15,8 +19,11 @@ class OutboundEmailAdmin(admin.ModelAdmin[OutboundEmail]):
     readonly_fields = [field.name for field in OutboundEmail._meta.fields]
     ordering = ("-id",)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, ViewportSize
 
 from deskline.e2e.tests.conftest import screenshot
 from deskline.testing.factories import make_ticket
 from deskline.testing.scenario import Helpdesk
 from deskline.tickets.actions import ticket_comment
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])

@@ -255,3 +255,23 @@ def test_a_ticket_whose_emails_went_out_shows_no_failure(
     page = client.get(f"/agent/tickets/{ticket_key(email)}/")
     assert "failed:" not in page.content.decode()
     assert 'class="email-failures"' not in page.content.decode()
+
+
+def test_site_admins_read_the_outbox_in_the_admin_and_cannot_edit_it(
+    helpdesk, smtp, client, django_capture_on_commit_callbacks
+):
+    smtp.rcpt_reply = "550 5.1.1 user unknown"
+    email = queued_receipt(helpdesk, django_capture_on_commit_callbacks)
+    client.force_login(helpdesk.admin)
+
+    listing = client.get("/admin/mail/outboundemail/?status=failed")
+    detail = client.get(f"/admin/mail/outboundemail/{email.pk}/change/")
+    edit = client.post(f"/admin/mail/outboundemail/{email.pk}/change/", {"status": "queued"})
+
+    assert listing.status_code == 200
+    assert "alice@acme.example" in listing.content.decode()
+    assert detail.status_code == 200
+    assert "550 5.1.1 user unknown" in detail.content.decode()
+    assert edit.status_code == 403
+    email.refresh_from_db()
+    assert email.status == EmailStatus.FAILED
