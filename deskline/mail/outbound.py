@@ -235,7 +235,6 @@ def _letter(
             quote=str(data.get("excerpt") or ""),
             quote_author=author,
         )
-        letter.details = [(_("Status"), reopened_to)] if reopened_to else []
         letter.paragraphs.extend(after)
         return letter
     if kind == NotificationKind.ASSIGNED:
