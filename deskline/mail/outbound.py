@@ -29,7 +29,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from deskline.accounts.models import User
 from deskline.core.links import absolute_url
 from deskline.core.time import now
 from deskline.desks.catalog import catalog
@@ -37,7 +36,7 @@ from deskline.mail.addresses import new_message_id, thread_root_id
 from deskline.mail.models import EmailStatus, OutboundEmail
 from deskline.mail.preferences import muted_kinds_of, unsubscribe_token
 from deskline.sla.models import Metric
-from deskline.tickets.models import Comment, Notification, NotificationKind, Ticket
+from deskline.tickets.models import Comment, Notification, NotificationKind
 from deskline.tickets.notifications import (
     notification_breach_at,
     notification_metric_id,
@@ -298,6 +297,3 @@ def _zone(name: str) -> datetime.tzinfo:
         return zoneinfo.ZoneInfo(name or "UTC")
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return datetime.UTC
-
-
-__all__ = ["Letter", "Ticket", "User", "notifications_email", "outbound_enqueue"]
