@@ -47,3 +47,26 @@ def _database_is_utf8(django_db_setup: None, django_db_blocker: pytest.FixtureRe
                 ctype = cursor.fetchone()[0]
             assert encoding == "UTF8", encoding
             assert "utf" in ctype.lower().replace("-", ""), ctype
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _jobs_run_in_memory() -> Iterator[None]:
+    """Huey runs each job as it is queued, in the test's process and memory (scheduled ones
+    wait in memory): a test never writes to the real queue."""
+    from huey.contrib.djhuey import HUEY
+
+    was = HUEY.immediate
+    HUEY.immediate = True
+    try:
+        yield
+    finally:
+        HUEY.immediate = was
+
+
+@pytest.fixture(autouse=True)
+def _no_jobs_left_over() -> Iterator[None]:
+    """Each test starts with no scheduled job of the one before."""
+    yield
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.flush()

@@ -366,6 +366,17 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 EMAIL_BACKEND = env_str("DESKLINE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DESKLINE_FROM_EMAIL", "Deskline <desk@localhost>")
+# The SMTP server the worker sends through (with the smtp backend); deskline.mail.sending tries
+# again after 1, 5 and 30 minutes when it is away or answers 4xx.
+EMAIL_HOST = env_str("DESKLINE_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DESKLINE_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("DESKLINE_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("DESKLINE_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DESKLINE_EMAIL_USE_TLS", False)  # STARTTLS
+EMAIL_USE_SSL = env_bool("DESKLINE_EMAIL_USE_SSL", False)  # TLS from the start (port 465)
+EMAIL_TIMEOUT = env_int("DESKLINE_EMAIL_TIMEOUT", 30, minimum=1)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ConfigurationError("Set DESKLINE_EMAIL_USE_TLS or DESKLINE_EMAIL_USE_SSL, not both.")
 
 LOGGING = {
     "version": 1,

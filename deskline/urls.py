@@ -11,5 +11,6 @@ urlpatterns = [
     re_path(r"^api/v1/(?P<path>.*)$", unknown_endpoint),
     path("i18n/", include("django.conf.urls.i18n")),
     path("agent/", include("deskline.workspace.urls")),
+    path("mail/", include("deskline.mail.urls")),
     path("", include("deskline.portal.urls")),
 ]

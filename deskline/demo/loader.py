@@ -367,7 +367,7 @@ class _Loader:
     def _back_date_replies(self) -> None:
         """Date the agents' notifications of customer replies at their replies, read when
         something happened to the ticket after the reply (somebody took it up) and unread when
-        the reply is the last thing that happened."""
+        the reply is the last thing that happened; and their assignments, read."""
         last_moment = {
             ticket_id: last for ticket_id, _created, last, _resolved in self.ticket_moments
         }
@@ -380,6 +380,12 @@ class _Loader:
                 continue
             last = last_moment[ticket_id]
             rows.append((notification_id, replied_at, last if last > replied_at else None))
+        # The assignments of last month were seen long ago: dated at the ticket's start, read.
+        created_moment = {ticket_id: created for ticket_id, created, _l, _r in self.ticket_moments}
+        for notification_id, ticket_id in Notification.objects.filter(
+            ticket_id__in=list(self.replayed), kind=NotificationKind.ASSIGNED
+        ).values_list("id", "ticket_id"):
+            rows.append((notification_id, created_moment[ticket_id], last_moment[ticket_id]))
         _set_by_id(Notification, ["created_at", "read_at"], rows)
 
     def _rebuild_cycles(self) -> None:

@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class MailConfig(AppConfig):
-    """Outbound e-mail (`outbound.py`); later also the mailboxes that become tickets."""
+    """Outbound e-mail (`outbound.py` writes, `sending.py` and the worker send, `preferences.py`
+    says who wants what); later also the mailboxes that become tickets."""
 
     name = "deskline.mail"
     label = "mail"

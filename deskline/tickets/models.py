@@ -349,10 +349,27 @@ class NotificationKind(models.TextChoices):
     SLA_WARNING = "sla_warning", _("SLA warning")
     SLA_BREACHED = "sla_breached", _("SLA breached")
     CUSTOMER_REPLIED = "customer_replied", _("Customer replied")
+    # To the agent a ticket was given to (not when they took it themselves).
+    ASSIGNED = "assigned", _("Assigned to you")
+    # To the customers of a ticket (its reporter, and its participants after the first).
+    REQUEST_RECEIVED = "request_received", _("Request received")
+    AGENT_REPLIED = "agent_replied", _("Reply from the service desk")
+    WAITING_FOR_CUSTOMER = "waiting_for_customer", _("Waiting for you")
+    RESOLVED = "resolved", _("Request resolved")
+
+
+# What the workspace lists for agents; the others are for customers, by e-mail only.
+WORKSPACE_NOTIFICATION_KINDS = (
+    NotificationKind.SLA_WARNING,
+    NotificationKind.SLA_BREACHED,
+    NotificationKind.CUSTOMER_REPLIED,
+    NotificationKind.ASSIGNED,
+)
 
 
 class Notification(models.Model):
-    """Something an agent should know about a ticket, shown in the workspace until read.
+    """Something a person should know about a ticket: an agent's is shown in the workspace until
+    read (`WORKSPACE_NOTIFICATION_KINDS`), a customer's goes out by e-mail only (deskline.mail).
 
     `data` keeps the facts (e.g. the metric and the breach instant); the text is written when
     shown, in the reader's language and time zone.

@@ -1,6 +1,7 @@
 """An agent's notifications: who gets them, how many are unread, and a page of them.
 
-The worker (`sla_alerts`) and the comment action (a customer's reply) create them and
+The worker (`sla_alerts`) and the actions (a customer's reply, an assignment, and for the
+customers a request received, replied to, waiting for them or resolved) create them and
 `actions.notifications_mark_all_read` marks them read; these are the reads the workspace shows.
 Every function that reads them takes the recipient: nobody reads another person's notifications
 (`deskline.mail` e-mails each to its own recipient).
@@ -15,7 +16,7 @@ from deskline.accounts.models import User
 from deskline.desks.catalog import catalog
 from deskline.desks.selectors import served_desk_ids
 from deskline.sla.models import Metric
-from deskline.tickets.models import Notification, Ticket
+from deskline.tickets.models import WORKSPACE_NOTIFICATION_KINDS, Notification, Ticket
 from deskline.tickets.selectors import check_page_limit, decode_cursor, encode_cursor
 
 UNREAD_CAP = 99
@@ -34,12 +35,22 @@ def recipients_of(ticket: Ticket) -> list[User]:
     return list(members.distinct().order_by("id"))
 
 
+def customers_of(ticket: Ticket) -> list[User]:
+    """Who hears of a request's progress as its customer: the reporter, then the participants
+    by id), active people only."""
+    people = [ticket.reporter, *ticket.participants.filter(is_active=True).order_by("id")]
+    return [person for person in people if person.is_active and not person.is_system]
+
+
 def unread_notification_count(user: User) -> int:
     """How many of `user`'s notifications are unread, up to UNREAD_CAP + 1 (one query, a
     bounded walk of the partial index of unread notifications)."""
     desk_ids = sorted(served_desk_ids(user))
     unread = Notification.objects.filter(
-        recipient_id=user.pk, read_at__isnull=True, ticket__desk_id__in=desk_ids
+        recipient_id=user.pk,
+        read_at__isnull=True,
+        ticket__desk_id__in=desk_ids,
+        kind__in=WORKSPACE_NOTIFICATION_KINDS,
     ).order_by()
     return unread.values("id")[: UNREAD_CAP + 1].count()
 
@@ -81,7 +92,9 @@ def notification_page(
         # Only of the tickets the agent may still open: one who left a desk's team no longer
         # reads its tickets' summaries here.
         Notification.objects.filter(
-            recipient_id=user.pk, ticket__desk_id__in=sorted(served_desk_ids(user))
+            recipient_id=user.pk,
+            ticket__desk_id__in=sorted(served_desk_ids(user)),
+            kind__in=WORKSPACE_NOTIFICATION_KINDS,
         )
         .select_related("ticket")
         .only(

@@ -28,7 +28,7 @@ def test_a_reply_moves_the_request_back_to_work(helpdesk, signed_in, waiting):
     page = client.get(f"/requests/{waiting.key}/").content.decode()
     badge = '<span class="badge badge-in_progress" id="request-status">Being worked on</span>'
     assert badge in page  # as customers name it
-    assert Notification.objects.get().recipient == helpdesk.li
+    assert Notification.objects.get(kind="customer_replied").recipient == helpdesk.li
 
 
 def test_the_htmx_answer_updates_the_status_too(helpdesk, signed_in, waiting):

@@ -10,7 +10,8 @@ person or a system actor (`accounts.actors`); every event records it.
 - `files`: `attachment_upload` (within the quota of unclaimed uploads) and
   `unclaimed_uploads_remove` (the worker's cleanup).
 - `move`: `ticket_move`, to another desk.
-- `notifications`: `notifications_mark_all_read`.
+- `notifications`: what each change tells whom (`notify_*`, called by the actions above) and
+  `notifications_mark_all_read`.
 - `checks`: what they all check before writing, and how an event is recorded.
 """
 

@@ -37,6 +37,7 @@ from deskline.tickets.actions.checks import (
     team_for_desk,
     unclaimed_attachments,
 )
+from deskline.tickets.actions.notifications import notify_assigned, notify_status_reached
 from deskline.tickets.labels import clean_labels, labels_named
 from deskline.tickets.models import (
     PRIORITY_RANKS,
@@ -163,6 +164,8 @@ def ticket_update(
         locked.refresh_from_db()
         claim_attachments(actor, attachments, "fields", ticket=locked)
         TicketEvent.objects.bulk_create(events)
+        if "assignee" in changed_names and locked.assignee is not None:
+            notify_assigned(ticket=locked, assignee=locked.assignee, actor=actor, at=at)
     return locked
 
 
@@ -238,6 +241,7 @@ def transition_locked(
     new_event(
         locked, actor, EventKind.TRANSITIONED, "status", current.key, target.key, at=at
     ).save()
+    notify_status_reached(ticket=locked, old=current, new=target, actor=actor, at=at)
 
 
 def _find_status(desk: Desk, status: Any) -> Status:

@@ -29,7 +29,7 @@ from deskline.tickets.actions.checks import (
     new_event,
     unclaimed_attachments,
 )
-from deskline.tickets.actions.notifications import notify_customer_reply
+from deskline.tickets.actions.notifications import notify_agent_reply, notify_customer_reply
 from deskline.tickets.models import (
     Comment,
     EventKind,
@@ -108,6 +108,8 @@ def ticket_comment(
             is_public=is_public,
             at=at,
         ).save()
+        if agent and locked is not None:
+            notify_agent_reply(ticket=locked, comment=comment, actor=actor, at=at)
         if not agent and locked is not None and _customer_replied(locked, comment, actor, at):
             # The caller's ticket shows where the reply moved it.
             for name in ("status", "status_category", "resolved_at", "sla_due_at", "version"):

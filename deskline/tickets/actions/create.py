@@ -35,6 +35,7 @@ from deskline.tickets.actions.checks import (
     new_event,
     unclaimed_attachments,
 )
+from deskline.tickets.actions.notifications import notify_request_received
 from deskline.tickets.labels import clean_labels, labels_named, remember_label_names
 from deskline.tickets.models import (
     PRIORITY_RANKS,
@@ -197,6 +198,8 @@ def ticket_create(
         if alone and connection.vendor == "postgresql" and not connection.in_atomic_block:
             # One statement, its own transaction (inside a caller's, it takes a savepoint).
             _write_new_ticket(desk, insert_ticket, insert_event)
+            # Outside any transaction: recorded, and handed to the deliveries, at once.
+            notify_request_received(ticket=ticket, at=at)
             remember_label_names(ticket, [])
             return ticket
 
@@ -210,6 +213,7 @@ def ticket_create(
         if cleaned_labels:
             ticket.labels.set(labels_named(cleaned_labels))
         claim_attachments(actor, attachments, "fields", ticket=ticket)
+        notify_request_received(ticket=ticket, at=at)
     remember_label_names(ticket, cleaned_labels)  # sorted, as `label_names` gives them
     return ticket
 

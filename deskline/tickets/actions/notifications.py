@@ -1,4 +1,10 @@
-"""Notifications: telling the agents of a customer's reply, and marking them read."""
+"""Notifications: telling the agents of a customer's reply or of a ticket given to them, the
+customers of their request's progress, and marking them read.
+
+Every function here runs inside the caller's transaction and records `Notification` rows only;
+the registered deliveries (`tickets.deliveries`, `deskline.mail`) get them once it commits.
+Nobody is told of their own doing, and system actors and deactivated people are told nothing.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ from django.db import transaction
 from deskline.accounts.actors import actor_name
 from deskline.accounts.models import User
 from deskline.core.time import now
-from deskline.desks.models import Status
+from deskline.desks.models import Status, StatusCategory
 from deskline.tickets.deliveries import notifications_deliver_on_commit
 from deskline.tickets.models import (
     Comment,
@@ -17,7 +23,7 @@ from deskline.tickets.models import (
     NotificationKind,
     Ticket,
 )
-from deskline.tickets.notifications import recipients_of
+from deskline.tickets.notifications import customers_of, recipients_of
 
 EXCERPT_MAX = 200
 
@@ -68,6 +74,82 @@ def notify_customer_reply(
     created = Notification.objects.bulk_create(notifications)
     notifications_deliver_on_commit([notification.pk for notification in created])
     return created
+
+
+def _record(
+    kind: str,
+    ticket: Ticket,
+    users: list[User],
+    data: dict[str, object],
+    *,
+    actor: User | None,
+    at: datetime.datetime,
+) -> list[Notification]:
+    """One notification of `kind` for each of `users` but the actor (each person once), handed
+    to the deliveries once the transaction commits."""
+    seen: set[int] = set()
+    notifications = []
+    for user in users:
+        if user.pk in seen or not user.is_active or user.is_system:
+            continue
+        if actor is not None and user.pk == actor.pk:
+            continue
+        seen.add(user.pk)
+        notifications.append(
+            Notification(recipient=user, ticket=ticket, kind=kind, data=data, created_at=at)
+        )
+    if not notifications:
+        return []
+    created = Notification.objects.bulk_create(notifications)
+    notifications_deliver_on_commit([notification.pk for notification in created])
+    return created
+
+
+def notify_request_received(*, ticket: Ticket, at: datetime.datetime) -> list[Notification]:
+    """Tell the reporter that their request was received (also when an agent raised it for them,
+    and when they raised it themselves: it is their receipt and the thread their replies join)."""
+    return _record(
+        NotificationKind.REQUEST_RECEIVED, ticket, [ticket.reporter], {}, actor=None, at=at
+    )
+
+
+def notify_agent_reply(
+    *, ticket: Ticket, comment: Comment, actor: User, at: datetime.datetime
+) -> list[Notification]:
+    """Tell the ticket's customers (reporter and participants) of an agent's public reply."""
+    data = {
+        "comment_id": comment.pk,
+        "author": actor_name(actor),
+        "excerpt": excerpt(comment.body),
+    }
+    return _record(
+        NotificationKind.AGENT_REPLIED, ticket, customers_of(ticket), data, actor=actor, at=at
+    )
+
+
+def notify_status_reached(
+    *, ticket: Ticket, old: Status, new: Status, actor: User, at: datetime.datetime
+) -> list[Notification]:
+    """Tell the ticket's customers that it now waits for them or is resolved (when it enters
+    the waiting or the done category; a move within one tells nobody)."""
+    if new.category == old.category:
+        return []
+    if new.category == StatusCategory.WAITING:
+        kind = NotificationKind.WAITING_FOR_CUSTOMER
+    elif new.category == StatusCategory.DONE:
+        kind = NotificationKind.RESOLVED
+    else:
+        return []
+    data = {"status_from": old.key, "status_to": new.key, "status_id": new.pk}
+    return _record(kind, ticket, customers_of(ticket), data, actor=actor, at=at)
+
+
+def notify_assigned(
+    *, ticket: Ticket, assignee: User, actor: User, at: datetime.datetime
+) -> list[Notification]:
+    """Tell an agent that the ticket was given to them (not when they took it themselves)."""
+    data: dict[str, object] = {"by": actor_name(actor), "by_email": actor.email}
+    return _record(NotificationKind.ASSIGNED, ticket, [assignee], data, actor=actor, at=at)
 
 
 def notifications_mark_all_read(*, user: User) -> int:
