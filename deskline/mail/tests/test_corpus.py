@@ -3,7 +3,6 @@ mail-parser's test messages, fetched by `corpus.fetch`) parses without an except
 
 from __future__ import annotations
 
-import time
 
 import pytest
 
@@ -30,12 +29,8 @@ def test_the_corpus_holds_every_source(messages: list[tuple[str, bytes]]) -> Non
 
 
 def test_every_message_of_the_corpus_parses(messages: list[tuple[str, bytes]]) -> None:
-    slowest = (0.0, "")
     for name, raw in messages:
-        started = time.process_time()
         parsed = parse_message(raw)
-        spent = time.process_time() - started
-        slowest = max(slowest, (spent, name))
         assert isinstance(parsed, ParsedMessage), name
         assert parsed.size == len(raw)
         assert not any(
@@ -46,8 +41,6 @@ def test_every_message_of_the_corpus_parses(messages: list[tuple[str, bytes]]) -
             value.encode("utf-8")  # no lone surrogate: PostgreSQL could not store it
         for attachment in parsed.attachments:
             assert attachment.filename and "/" not in attachment.filename, name
-    # Not a benchmark (make bench measures): a guard against a parse that never ends.
-    assert slowest[0] < 5, slowest
 
 
 def test_the_replies_of_a_dozen_mail_clients_lose_their_quote(
