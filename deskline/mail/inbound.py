@@ -170,18 +170,19 @@ def receive(
     `mailbox`: None when unknown; the recipients (envelope, then To and Cc) choose one.
     `source`: "imap" | "smtp" | "file". `recipients`: the envelope recipients when known.
     """
-    if source not in MessageSource.values:
-        raise ValueError(f"unknown source {source!r}")
-    digest = hashlib.sha256(raw).hexdigest()
-    message_id = header_message_id(raw)
-    key = dedupe_key(message_id, digest)
-    existing = InboundMessage.objects.filter(dedupe_key=key).first()
-    if existing is not None:
-        return existing
-    message, stored_now = _store(raw, key, digest, message_id, mailbox, source, recipients)
-    if not stored_now:  # a concurrent receive of the same message stored it first
+    message, stored_now = _store(raw, mailbox=mailbox, source=source, recipients=recipients)
+    if not stored_now:  # received before (or by a concurrent receive a moment ago)
         return message
     return _process(message, raw, retryable=(MessageStatus.RECEIVED,))
+
+
+def inbound_store(
+    raw: bytes, *, mailbox: Mailbox | None, source: str, recipients: Sequence[str] = ()
+) -> InboundMessage:
+    """Only the first step of `receive`: the message stored and its row committed "received",
+    or the row of the same message received before. Processing follows by `inbound_retry` (or
+    the retry job), e.g. for a receiver that must answer its client at once."""
+    return _store(raw, mailbox=mailbox, source=source, recipients=recipients)[0]
 
 
 def inbound_retry(message: InboundMessage) -> InboundMessage:
@@ -276,15 +277,17 @@ def header_message_id(raw: bytes) -> str | None:
 
 
 def _store(
-    raw: bytes,
-    key: str,
-    digest: str,
-    message_id: str | None,
-    mailbox: Mailbox | None,
-    source: str,
-    recipients: Sequence[str],
+    raw: bytes, *, mailbox: Mailbox | None, source: str, recipients: Sequence[str]
 ) -> tuple[InboundMessage, bool]:
-    """The message's row, committed with its file; False when another receive stored it first."""
+    """The message's row, committed with its file; False when it was received before."""
+    if source not in MessageSource.values:
+        raise ValueError(f"unknown source {source!r}")
+    digest = hashlib.sha256(raw).hexdigest()
+    message_id = header_message_id(raw)
+    key = dedupe_key(message_id, digest)
+    existing = InboundMessage.objects.filter(dedupe_key=key).first()
+    if existing is not None:
+        return existing, False
     message = InboundMessage(
         mailbox=mailbox,
         source=source,
