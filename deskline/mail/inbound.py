@@ -17,7 +17,7 @@ What a message becomes, in this order:
 - **Set aside** ("ignored" or "refused", with a reason): a bounce (its failing addresses are
   marked in `BouncingAddress`, which outbound mail skips: `address_bounces`), an automatic reply
   or bulk mail, mail from a mailbox's own address or carrying a Message-ID of Deskline's own (a
-  loop), a sender over the mailbox's hourly limit, no sender, an unknown sender where the
+  loop), a sender over the mailbox's hourly limit (not for files an operator ingests), no sender, an unknown sender where the
   mailbox refuses them, a deactivated account or a system address.
 - **A comment** on the ticket it answers (`mail.threading`: In-Reply-To and References, then
   "[IT-42]" in the subject) when the sender may read that ticket (`tickets.access.can_view`):
@@ -220,7 +220,10 @@ def inbound_unfinished_process(
                 .values_list("pk", flat=True)[:limit],
             }
         )[:limit]
-    return [inbound_retry(message) for message in InboundMessage.objects.filter(pk__in=ids)]
+    return [
+        inbound_retry(message)
+        for message in InboundMessage.objects.filter(pk__in=ids).order_by("id")
+    ]
 
 
 def mailbox_for_recipients(recipients: Sequence[str]) -> Mailbox | None:
@@ -424,7 +427,8 @@ def _decide(locked: InboundMessage, parsed: ParsedMessage, uploaded: list[Attach
         return _Result(MessageStatus.REFUSED, "no_sender")
     if is_own_message_id(parsed.message_id) or _is_mailbox_address(address):
         return _Result(MessageStatus.IGNORED, "loop")
-    if _over_rate_limit(mailbox, address, locked):
+    # An operator's files (`deskline mail ingest`) are history, not a flood: no limit for them.
+    if locked.source != MessageSource.FILE and _over_rate_limit(mailbox, address, locked):
         return _Result(MessageStatus.IGNORED, "rate_limited")
     sender = _sender(mailbox, address, parsed.from_name)
     if isinstance(sender, _Result):

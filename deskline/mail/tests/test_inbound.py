@@ -399,19 +399,23 @@ def test_a_sender_over_the_hourly_limit_is_ignored_until_the_hour_has_passed(hel
     mailbox = make_mailbox(helpdesk, sender_rate_limit=2)
     start = datetime.datetime(2026, 3, 3, 9, tzinfo=datetime.UTC)
 
+    def smtp(raw: bytes) -> InboundMessage:
+        return receive(raw, mailbox=mailbox, source="smtp")
+
     with time_machine.travel(start, tick=False):
         outcomes = [
-            deliver(mailbox, mail(message_id=f"<flood{n}@acme.example>")).reason_code
-            for n in range(3)
+            smtp(mail(message_id=f"<flood{n}@acme.example>")).reason_code for n in range(3)
         ]
-        other = deliver(mailbox, mail(sender="bob@acme.example", message_id="<bob@acme.example>"))
+        other = smtp(mail(sender="bob@acme.example", message_id="<bob@acme.example>"))
+        from_file = deliver(mailbox, mail(message_id="<archive@acme.example>"))
     with time_machine.travel(start + datetime.timedelta(minutes=61), tick=False):
-        later = deliver(mailbox, mail(message_id="<later@acme.example>"))
+        later = smtp(mail(message_id="<later@acme.example>"))
 
     assert outcomes == ["", "", "rate_limited"]
     assert other.status == MessageStatus.PROCESSED
+    assert from_file.status == MessageStatus.PROCESSED  # an operator's files are not limited
     assert later.status == MessageStatus.PROCESSED
-    assert Ticket.objects.filter(reporter=helpdesk.alice).count() == 3
+    assert Ticket.objects.filter(reporter=helpdesk.alice).count() == 4
 
 
 # Files -----------------------------------------------------------------------------------
