@@ -17,8 +17,9 @@ What a message becomes, in this order:
 - **Set aside** ("ignored" or "refused", with a reason): a bounce (its failing addresses are
   marked in `BouncingAddress`, which outbound mail skips: `address_bounces`), an automatic reply
   or bulk mail, mail from a mailbox's own address or carrying a Message-ID of Deskline's own (a
-  loop), a sender over the mailbox's hourly limit (not for files an operator ingests), no sender, an unknown sender where the
-  mailbox refuses them, a deactivated account or a system address.
+  loop), a sender over the mailbox's hourly limit (not for files an operator ingests), no
+  sender, an unknown sender where the mailbox refuses them, a deactivated account or a system
+  address.
 - **A comment** on the ticket it answers (`mail.threading`: In-Reply-To and References, then
   "[IT-42]" in the subject) when the sender may read that ticket (`tickets.access.can_view`):
   the reply's text without its quoted history (`parsed.reply_text`), as a public comment by
@@ -613,9 +614,9 @@ def _candidates(parsed: ParsedMessage) -> list[Ticket]:
     if by_ids is not None:
         found.append(by_ids)
     key = subject_ticket_key(parsed.subject)
-    if key is not None and (by_key := ticket_with_key(key)) is not None:
-        if all(item.pk != by_key.pk for item in found):
-            found.append(by_key)
+    by_key = ticket_with_key(key) if key is not None else None
+    if by_key is not None and all(item.pk != by_key.pk for item in found):
+        found.append(by_key)
     return found
 
 
