@@ -586,3 +586,53 @@ def test_a_refused_message_is_processed_on_retry_once_the_mailbox_takes_it(helpd
     Mailbox.objects.filter(pk=mailbox.pk).update(unknown_senders="create")
 
     assert inbound_retry(refused).outcome == "ticket"
+
+
+# Bad input -------------------------------------------------------------------------------
+
+
+def nested(depth: int) -> bytes:
+    inner = mail(message_id="<inner0@acme.example>")
+    for level in range(1, depth + 1):
+        inner = (
+            f"From: alice@acme.example\r\nTo: it@example.com\r\nSubject: level {level}\r\n"
+            f"Message-ID: <nested{level}@acme.example>\r\nMIME-Version: 1.0\r\n"
+            'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n'
+            "Content-Type: text/plain\r\n\r\nSee attached.\r\n--b\r\n"
+            "Content-Type: message/rfc822\r\n\r\n"
+        ).encode() + inner + b"\r\n--b--\r\n"
+    return inner
+
+
+@pytest.mark.parametrize(
+    ("raw", "status"),
+    [
+        pytest.param(mail(sender=""), MessageStatus.REFUSED, id="no From"),
+        pytest.param(mail(message_id=None), MessageStatus.PROCESSED, id="no Message-ID"),
+        pytest.param(mail(body="Nul \x00 byte in the text\n"), MessageStatus.PROCESSED, id="NUL"),
+        pytest.param(nested(10), MessageStatus.PROCESSED, id="message/rfc822 ten deep"),
+        pytest.param(
+            mail(headers={"X-Padding": "x" * 100_000}), MessageStatus.PROCESSED, id="100 KB header"
+        ),
+        pytest.param(b"\x00\xff\xfe garbage, no headers at all", MessageStatus.REFUSED, id="junk"),
+        pytest.param(b"", MessageStatus.REFUSED, id="empty"),
+    ],
+)
+def test_bad_input_is_stored_and_processed_or_refused_with_a_reason(mailbox, raw, status):
+    message = deliver(mailbox, raw)
+
+    assert message.status == status, message.reason
+    assert message.attempts == 1
+    if status != MessageStatus.PROCESSED:
+        assert message.reason_code
+        assert message.reason
+    with default_storage.open(message.raw.name, "rb") as stored:
+        assert stored.read() == raw
+
+
+def test_a_nul_byte_never_reaches_the_database(helpdesk, mailbox):
+    message = deliver(mailbox, mail(body="Nul \x00 byte\n", subject="Nul \x00 subject"))
+
+    ticket = ticket_of(message)
+    assert "\x00" not in ticket.description
+    assert "\x00" not in ticket.summary
