@@ -595,12 +595,16 @@ def nested(depth: int) -> bytes:
     inner = mail(message_id="<inner0@acme.example>")
     for level in range(1, depth + 1):
         inner = (
-            f"From: alice@acme.example\r\nTo: it@example.com\r\nSubject: level {level}\r\n"
-            f"Message-ID: <nested{level}@acme.example>\r\nMIME-Version: 1.0\r\n"
-            'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n'
-            "Content-Type: text/plain\r\n\r\nSee attached.\r\n--b\r\n"
-            "Content-Type: message/rfc822\r\n\r\n"
-        ).encode() + inner + b"\r\n--b--\r\n"
+            (
+                f"From: alice@acme.example\r\nTo: it@example.com\r\nSubject: level {level}\r\n"
+                f"Message-ID: <nested{level}@acme.example>\r\nMIME-Version: 1.0\r\n"
+                'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n'
+                "Content-Type: text/plain\r\n\r\nSee attached.\r\n--b\r\n"
+                "Content-Type: message/rfc822\r\n\r\n"
+            ).encode()
+            + inner
+            + b"\r\n--b--\r\n"
+        )
     return inner
 
 
