@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.core import mail as django_mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -138,3 +140,30 @@ def test_progress_is_shown_for_a_big_mbox(helpdesk, tmp_path, monkeypatch):
 
     assert f"{path}: 1 of 3 messages" in err
     assert f"{path}: 3 of 3 messages" in err
+
+
+def test_an_archive_can_be_ingested_without_notifying_anyone(
+    helpdesk, tmp_path, django_capture_on_commit_callbacks
+):
+    path = mbox(
+        tmp_path / "archive.mbox",
+        mail(),
+        mail(subject="Re: [IT-1]", message_id="<m2@acme.example>", body="Any news?\n"),
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest("--desk", "IT", "--no-notifications", str(path))
+    assert Comment.objects.count() == 1
+    assert mail_outbox() == []  # Alice's reply told nobody
+
+    later = mbox(
+        tmp_path / "later.mbox",
+        mail(subject="Re: [IT-1]", message_id="<m3@acme.example>", body="Hello?\n"),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest("--desk", "IT", str(later))
+    assert [message.to for message in mail_outbox()] == [["li@deskline.example"]]
+
+
+def mail_outbox() -> list[Any]:
+    return list(django_mail.outbox)

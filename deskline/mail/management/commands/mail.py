@@ -6,7 +6,9 @@ source "file"; "-" reads one message from stdin). Stdout gets one line per messa
 Message-ID (or "sha256:<hex>" without one) and then `ticket KEY`, `comment KEY`,
 `ignored REASON` or `failed REASON`. Stderr gets the progress through a big mbox and, at the
 end, the summary (tickets, comments, ignored, failed). A file that cannot be read is named on
-stderr and the others are still ingested; the exit status is then 1.
+stderr and the others are still ingested; the exit status is then 1. With
+`--no-notifications` nobody is e-mailed about the tickets and comments made (an archive being
+imported; the workspace still lists the notifications).
 
 `retry [--failed] [ID...]` processes again the messages a crash left "received" (with
 `--failed`, the failed ones too; with ids, exactly those), printing the same lines.
@@ -19,6 +21,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +31,7 @@ from django.utils.translation import gettext as _
 from deskline.mail.inbound import describe, inbound_retry, inbound_unfinished_process, receive
 from deskline.mail.models import InboundMessage, Mailbox
 from deskline.mail.models.inbound import MessageSource, MessageStatus
+from deskline.tickets.deliveries import deliveries_held_back
 
 PROGRESS_EVERY_SECONDS = 2.0
 
@@ -47,6 +51,11 @@ class Command(BaseCommand):
             help="The address of the desk's mailbox to receive as (when it has several).",
         )
         ingest.add_argument(
+            "--no-notifications",
+            action="store_true",
+            help="E-mail nobody about what the messages make (importing an archive).",
+        )
+        ingest.add_argument(
             "files", nargs="+", metavar="FILE", help=".eml or mbox files; - is stdin"
         )
         retry = sub.add_parser("retry", help="Process unfinished (or failed) messages again.")
@@ -56,7 +65,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         subcommand = options["subcommand"]
         if subcommand == "ingest":
-            self._ingest(options["desk"], options["mailbox"], options["files"])
+            quiet = deliveries_held_back() if options["no_notifications"] else nullcontext()
+            with quiet:
+                self._ingest(options["desk"], options["mailbox"], options["files"])
         elif subcommand == "retry":
             self._retry(options["failed"], options["ids"])
 
