@@ -3,7 +3,6 @@ mail-parser's test messages, fetched by `corpus.fetch`) parses without an except
 
 from __future__ import annotations
 
-
 import pytest
 
 from deskline.mail.parsing import ParsedMessage, parse_message
