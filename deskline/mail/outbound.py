@@ -33,7 +33,7 @@ from deskline.core.links import absolute_url
 from deskline.core.time import now
 from deskline.desks.catalog import catalog
 from deskline.mail.addresses import new_message_id, thread_root_id
-from deskline.mail.models import EmailStatus, OutboundEmail
+from deskline.mail.models import BouncingAddress, EmailStatus, OutboundEmail
 from deskline.mail.preferences import muted_kinds_of, unsubscribe_token
 from deskline.sla.models import Metric
 from deskline.tickets.models import Comment, Notification, NotificationKind
@@ -120,11 +120,32 @@ def notifications_email(notification_ids: Sequence[int]) -> int:
             logger.exception("Could not write the e-mail of notification %s", notification.pk)
     if not emails:
         return 0
+    _refuse_bouncing(emails)
     with transaction.atomic():
         created = OutboundEmail.objects.bulk_create(emails)
-        ids = [email.pk for email in created]
+        ids = [email.pk for email in created if email.status == EmailStatus.QUEUED]
         transaction.on_commit(lambda: outbound_enqueue(ids))
-    return len(created)
+    return len(ids)
+
+
+def _refuse_bouncing(emails: list[OutboundEmail]) -> None:
+    """An e-mail to an address whose mail comes back (mail.inbound marks it from the bounce) is
+    recorded as failed with the bounce's reason, shown on the ticket, and never sent."""
+    addresses = {email.to_address.strip().lower() for email in emails}
+    bouncing = dict(
+        BouncingAddress.objects.filter(address__in=sorted(addresses)).values_list(
+            "address", "reason"
+        )
+    )
+    if not bouncing:
+        return
+    for email in emails:
+        reason = bouncing.get(email.to_address.strip().lower())
+        if reason is not None:
+            email.status = EmailStatus.FAILED
+            email.last_error = _("Mail to this address comes back: %(reason)s") % {
+                "reason": reason or _("no reason given")
+            }
 
 
 def outbound_enqueue(email_ids: Sequence[int]) -> None:

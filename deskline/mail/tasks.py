@@ -23,3 +23,12 @@ def outbound_emails_due() -> None:
     whose job was lost, or whose worker stopped in the middle)."""
     for email_id in outbound_due():
         outbound_send(email_id)
+
+
+@db_periodic_task(crontab(minute="*/5"), name="inbound_unfinished")
+def inbound_unfinished() -> None:
+    """Every five minutes: finish the messages stored but not processed (a worker or the
+    receiving process stopped between the two)."""
+    from deskline.mail.inbound import inbound_unfinished_process
+
+    inbound_unfinished_process()

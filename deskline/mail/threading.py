@@ -16,7 +16,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 
-from deskline.mail.models import InboundMessage
+from deskline.mail.models import InboundMessage, OutboundEmail
 from deskline.tickets.access import TICKET_KEY_RE
 from deskline.tickets.models import Ticket, TicketKeyAlias
 
@@ -63,9 +63,9 @@ def ticket_for_message_ids(ids: Sequence[str]) -> Ticket | None:
     the newest) that Deskline knows: a message it received and made a ticket or comment of, or
     a Message-ID of its own writing, which names the ticket's key.
 
-    Integration point: once Deskline records the e-mails it sends (`OutboundEmail` of part
-    "out"), look their `message_id` up here too, in the same order. One query for the ids
-    received, one more for an id of Deskline's own form (two when its ticket moved).
+    The e-mails Deskline sent are looked up by their `message_id` (OutboundEmail), and an id of
+    Deskline's form whose e-mail is no longer recorded still names its ticket's key. One query
+    for the ids received, one for the ids sent, one more for a key (two when its ticket moved).
     """
     wanted = [item for item in _unique(ids) if item]
     if not wanted:
@@ -80,8 +80,19 @@ def ticket_for_message_ids(ids: Sequence[str]) -> Ticket | None:
         .only("dedupe_key", "ticket")
         .order_by("id")
     }
+    own = [item for item in wanted if is_own_message_id(item)]
+    sent = (
+        {
+            email.message_id: email.ticket
+            for email in OutboundEmail.objects.filter(message_id__in=own, ticket__isnull=False)
+            .select_related("ticket")
+            .only("message_id", "ticket")
+        }
+        if own
+        else {}
+    )
     for item in wanted:
-        if (ticket := received.get(item)) is not None:
+        if (ticket := received.get(item) or sent.get(item)) is not None:
             return ticket
         key = own_message_ticket_key(item)
         if key is not None and (ticket := ticket_with_key(key)) is not None:

@@ -157,8 +157,9 @@ def test_any_number_of_notifications_is_written_in_a_fixed_number_of_queries(
         for ticket in tickets
     ]
 
-    # The notifications, their metrics, the preferences, and the insert in its savepoint.
-    with django_assert_num_queries(6), django_capture_on_commit_callbacks() as callbacks:
+    # The notifications, their metrics, the preferences, the bouncing addresses, and the
+    # insert in its savepoint.
+    with django_assert_num_queries(7), django_capture_on_commit_callbacks() as callbacks:
         assert outbound.notifications_email(ids) == 3
     for callback in callbacks:
         callback()
