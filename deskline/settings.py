@@ -367,6 +367,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 EMAIL_BACKEND = env_str("DESKLINE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DESKLINE_FROM_EMAIL", "Deskline <desk@localhost>")
 
+# Mail in over IMAP (mail/imap.py) and SMTP (`deskline mail smtpd`, mail/smtpd.py).
+DESKLINE_IMAP_TIMEOUT = env_int("DESKLINE_IMAP_TIMEOUT", 60, minimum=1)  # seconds per network wait
+DESKLINE_IMAP_CA_FILE = env_str("DESKLINE_IMAP_CA_FILE", "")  # extra CA certificates (PEM file)
+DESKLINE_SMTPD_MAX_BYTES = env_int("DESKLINE_SMTPD_MAX_BYTES", 40 * 1024 * 1024, minimum=1024)
+DESKLINE_SMTPD_HOSTNAME = env_str("DESKLINE_SMTPD_HOSTNAME", "")  # EHLO name; "" = this host's
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
