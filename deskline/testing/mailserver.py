@@ -13,6 +13,7 @@ packages to install (`.ci/run` installs them): a mail test never skips silently.
 
 from __future__ import annotations
 
+import imaplib
 import os
 import pwd
 import shutil
@@ -127,7 +128,22 @@ class MailServer:
         staged.replace(passwd)
         home.mkdir(parents=True, exist_ok=True)
         os.chown(home, account.pw_uid, account.pw_gid)
+        # Dovecot looks at its passwd-file at most once a second: wait until the user can log in.
+        deadline = time.monotonic() + 10
+        while not self._can_log_in(user, password):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Dovecot does not know {user} after 10 s.")
+            time.sleep(0.1)
         return self.address(user)
+
+    def _can_log_in(self, user: str, password: str) -> bool:
+        with imaplib.IMAP4(self.host, self.imap_port, timeout=10) as client:
+            try:
+                client.login(self.address(user), password)
+            except imaplib.IMAP4.error:
+                return False
+            client.logout()
+            return True
 
     def send(self, message: EmailMessage | bytes, *, sender: str, recipients: list[str]) -> None:
         """Submit a message to Postfix by SMTP, as any mail client would."""
