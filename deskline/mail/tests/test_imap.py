@@ -344,7 +344,7 @@ def test_fetch_command_polls_every_imap_mailbox(mail_server: MailServer) -> None
     out = StringIO()
 
     with pytest.raises(SystemExit) as exit_status:
-        call_command("mail_server", "fetch", stdout=out)
+        call_command("mail", "fetch", stdout=out)
 
     assert exit_status.value.code == 1  # one mailbox failed
     lines = out.getvalue().splitlines()
@@ -352,7 +352,7 @@ def test_fetch_command_polls_every_imap_mailbox(mail_server: MailServer) -> None
     assert lines[1].startswith(f"{bad.address}: failed The IMAP server refused the sign-in")
 
     out = StringIO()
-    call_command("mail_server", "fetch", "--mailbox", mailbox.address.upper(), stdout=out)
+    call_command("mail", "fetch", "--mailbox", mailbox.address.upper(), stdout=out)
     assert out.getvalue() == f"{mailbox.address}: 0 stored\n"
 
 
@@ -364,7 +364,7 @@ def test_fetch_idle_fetches_what_arrives_while_it_waits(mail_server: MailServer)
     sender = _later(lambda: deliver(mail_server, user, "During"), 1.0)
     try:
         call_command(
-            "mail_server",
+            "mail",
             "fetch",
             "--idle",
             "--mailbox",
@@ -388,4 +388,4 @@ def test_fetch_idle_needs_one_mailbox(mail_server: MailServer) -> None:
     make_mailbox(mail_server, new_user(mail_server))
     make_mailbox(mail_server, new_user(mail_server))
     with pytest.raises(CommandError, match="--idle watches one mailbox"):
-        call_command("mail_server", "fetch", "--idle")
+        call_command("mail", "fetch", "--idle")

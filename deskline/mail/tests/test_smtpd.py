@@ -157,7 +157,7 @@ def test_the_same_message_twice_is_stored_once(receiver: Controller, mailbox: Ma
 
 
 def test_the_smtpd_command_receives_until_sigterm(mailbox: Mailbox, tmp_path: Any) -> None:
-    """`deskline mail_server smtpd --host H --port P` as a process of its own, on this database."""
+    """`deskline mail smtpd --host H --port P` as a process of its own, on this database."""
     from django.db import connection
 
     port = free_port()
@@ -171,7 +171,7 @@ def test_the_smtpd_command_receives_until_sigterm(mailbox: Mailbox, tmp_path: An
             f"{settings_dict['PORT']}/{settings_dict['NAME']}"
         )
     process = subprocess.Popen(
-        [str(BIN / "deskline"), "mail_server", "smtpd", "--host", "127.0.0.1", "--port", str(port)],
+        [str(BIN / "deskline"), "mail", "smtpd", "--host", "127.0.0.1", "--port", str(port)],
         cwd=REPOSITORY,
         env=env,
         stdout=subprocess.PIPE,
