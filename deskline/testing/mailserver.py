@@ -105,6 +105,7 @@ class MailServer:
     domain: str = DOMAIN
     users: dict[str, str] = field(default_factory=dict)
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    relayed: list[str] = field(default_factory=list)  # "domain=host:port"
 
     host = "127.0.0.1"
 
@@ -172,6 +173,40 @@ class MailServer:
             return int((self.directory / "queue" / "pid" / "master.pid").read_text().split()[0])
         except (OSError, ValueError, IndexError):
             return None
+
+    def relay_domain_to(self, host: str, port: int) -> str:
+        """A new domain whose mail Postfix relays by SMTP to host:port (Deskline's receiver)."""
+        self.relayed.append(f"relay{len(self.relayed) + 1}.{self.domain}={host}:{port}")
+        routes = " ".join(
+            f"{name}=smtp:[{address.rsplit(':', 1)[0]}]:{address.rsplit(':', 1)[1]}"
+            for name, address in (entry.split("=") for entry in self.relayed)
+        )
+        domains = ", ".join(entry.split("=")[0] for entry in self.relayed)
+        config = str(self.directory / "postfix")
+        env = {**os.environ, "MAIL_CONFIG": config}
+        subprocess.run(
+            [
+                "/usr/sbin/postconf",
+                "-c",
+                config,
+                "-e",
+                f"relay_domains = {domains}",
+                f"transport_maps = inline:{{ {routes} }}",
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run([POSTFIX, "-c", config, "reload"], env=env, check=True, capture_output=True)
+        return self.relayed[-1].split("=")[0]
+
+    def log(self) -> str:
+        """The end of Postfix's and Dovecot's logs, for a failing test's message."""
+        parts = []
+        for name in ("postfix.log", "dovecot.log"):
+            with suppress(OSError):
+                parts.append((self.directory / name).read_text(errors="replace")[-3000:])
+        return "\n".join(parts)
 
     def stop(self) -> None:
         # Postfix's master starts a session of its own: it is asked to stop by its pid file.
