@@ -1,4 +1,4 @@
-"""The IMAP poller: new messages of a mailbox's folder go to `inbound.receive()`, none lost or twice.
+"""The IMAP poller: a mailbox's new messages go to `inbound.receive()`, none lost, none twice.
 
 A poll logs in (LOGIN with a password, or AUTHENTICATE XOAUTH2 with an access token that is
 refreshed from the mailbox's token URL when the server turns it down), SELECTs the folder, and
@@ -35,9 +35,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 if TYPE_CHECKING:
     from deskline.mail.models import InboundMessage, Mailbox
@@ -168,7 +168,10 @@ def refresh_access_token(mailbox: Mailbox) -> str:
     }
     if mailbox.oauth2_client_secret:
         form["client_secret"] = mailbox.oauth2_client_secret
-    request = urllib.request.Request(
+    url = urllib.parse.urlsplit(mailbox.oauth2_token_url)
+    if not (url.scheme == "https" or (url.scheme == "http" and is_loopback(url.hostname or ""))):
+        raise ImapError(_("The OAuth 2.0 token URL must start with https://."))
+    request = urllib.request.Request(  # noqa: S310 - https (or http to loopback) only, above
         mailbox.oauth2_token_url,
         data=urllib.parse.urlencode(form).encode(),
         headers={"Accept": "application/json"},
@@ -437,16 +440,17 @@ def mailbox_test_connection(mailbox: Mailbox) -> tuple[bool, str]:
         return False, str(error)
     except (OSError, EOFError, imaplib.IMAP4.error, imaplib.IMAP4.abort) as error:
         return False, _("The IMAP connection failed: %(reason)s") % {"reason": _reason(error)}
-    return True, _("Signed in; the folder %(folder)s holds %(count)s messages.") % {
-        "folder": folder,
-        "count": count,
-    }
+    return True, ngettext(
+        "Signed in; the folder %(folder)s holds %(count)s message.",
+        "Signed in; the folder %(folder)s holds %(count)s messages.",
+        count,
+    ) % {"folder": folder, "count": count}
 
 
 def wait_for_mail(connection: imaplib.IMAP4, *, timeout: float) -> bool:
     """IMAP IDLE on the selected folder until the server announces a new message (True) or
     `timeout` seconds pass (False). The caller checks `"IDLE" in connection.capabilities`."""
-    tag = connection._new_tag()  # type: ignore[attr-defined]  # imaplib has no public IDLE
+    tag = connection._new_tag()  # imaplib (3.11) has no IDLE: its tag counter, then our own I/O
     connection.send(tag + b" IDLE\r\n")
     first = connection.readline()
     if not first.startswith(b"+"):

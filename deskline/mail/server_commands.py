@@ -28,7 +28,9 @@ def add_server_subcommands(subcommands: Any) -> None:
         "--idle", action="store_true", help="Keep fetching; wait with IMAP IDLE in between."
     )
     fetch.add_argument("--idle-timeout", type=float, default=300, help=argparse.SUPPRESS)
-    fetch.add_argument("--rounds", type=int, default=None, help="With --idle: stop after N fetches.")
+    fetch.add_argument(
+        "--rounds", type=int, default=None, help="With --idle: stop after N fetches."
+    )
 
 
 def _line(address: str, result: FetchResult) -> str:

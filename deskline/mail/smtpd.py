@@ -58,7 +58,7 @@ class DesklineHandler:
     def __init__(self, store: Store | None = None) -> None:
         self.store = store
 
-    async def handle_RCPT(  # noqa: N802  (aiosmtpd's hook name)
+    async def handle_RCPT(  # aiosmtpd's hook name
         self,
         server: SMTP,
         session: Session,
@@ -76,7 +76,7 @@ class DesklineHandler:
         envelope.rcpt_tos.append(address.lower())
         return "250 2.1.5 OK"
 
-    async def handle_DATA(  # noqa: N802  (aiosmtpd's hook name)
+    async def handle_DATA(  # aiosmtpd's hook name
         self, server: SMTP, session: Session, envelope: Envelope
     ) -> str:
         raw = envelope.original_content or b""
@@ -134,4 +134,3 @@ def smtpd_serve(host: str, port: int, *, ready: Callable[[], Any] | None = None)
         controller.stop()
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-

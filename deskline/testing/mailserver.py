@@ -184,7 +184,7 @@ class MailServer:
         domains = ", ".join(entry.split("=")[0] for entry in self.relayed)
         config = str(self.directory / "postfix")
         env = {**os.environ, "MAIL_CONFIG": config}
-        subprocess.run(
+        subprocess.run(  # noqa: S603 - fixed argv, no shell
             [
                 "/usr/sbin/postconf",
                 "-c",
@@ -197,7 +197,8 @@ class MailServer:
             check=True,
             capture_output=True,
         )
-        subprocess.run([POSTFIX, "-c", config, "reload"], env=env, check=True, capture_output=True)
+        reload = [POSTFIX, "-c", config, "reload"]
+        subprocess.run(reload, env=env, check=True, capture_output=True)  # noqa: S603 - fixed argv
         return self.relayed[-1].split("=")[0]
 
     def log(self) -> str:
@@ -399,7 +400,7 @@ def start_mail_server() -> MailServer:
         config = directory / "dovecot" / "dovecot.conf"
         config.write_text(_dovecot_config(server))
         dovecot_log = directory / "dovecot.log"
-        dovecot = subprocess.Popen(
+        dovecot = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
             [DOVECOT, "-F", "-c", str(config)],
             stdout=dovecot_log.open("ab"),
             stderr=subprocess.STDOUT,
@@ -415,7 +416,7 @@ def start_mail_server() -> MailServer:
         postfix_env = {**os.environ, "MAIL_CONFIG": str(directory / "postfix")}
         postfix_log = directory / "postfix.log"
         postfix_out = directory / "postfix.out"
-        check = subprocess.run(
+        check = subprocess.run(  # noqa: S603 - fixed argv, no shell
             [POSTFIX, "-c", str(directory / "postfix"), "check"],
             env=postfix_env,
             capture_output=True,
@@ -423,7 +424,7 @@ def start_mail_server() -> MailServer:
         )
         if check.returncode != 0:
             raise RuntimeError(f"postfix check refused the configuration:\n{check.stderr}")
-        postfix = subprocess.Popen(
+        postfix = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
             [POSTFIX, "-c", str(directory / "postfix"), "start-fg"],
             env=postfix_env,
             stdout=postfix_out.open("ab"),

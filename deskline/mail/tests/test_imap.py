@@ -19,7 +19,7 @@ from deskline.mail import imap
 from deskline.mail.inbound import receive
 from deskline.mail.models import InboundMessage, Mailbox
 from deskline.testing.factories import make_desk
-from deskline.testing.mailserver import MailServer, mail_server  # noqa: F401  (the fixture)
+from deskline.testing.mailserver import MailServer
 from deskline.testing.processes import free_port
 
 pytestmark = pytest.mark.django_db
@@ -185,7 +185,7 @@ def test_a_folder_other_than_the_inbox(mail_server: MailServer) -> None:
     with imap.imap_session(mailbox) as connection:
         assert connection.create('"Support Requests"')[0] == "OK"
         message = b"From: a@example.org\r\nMessage-ID: <in-folder@example.org>\r\n\r\nhi\r\n"
-        assert connection.append('"Support Requests"', "", None, message)[0] == "OK"
+        assert connection.append('"Support Requests"', "", "", message)[0] == "OK"
 
     assert imap.mailbox_fetch(mailbox) == imap.FetchResult(ok=True, stored=1)
     assert InboundMessage.objects.get(mailbox=mailbox).message_id == "in-folder@example.org"

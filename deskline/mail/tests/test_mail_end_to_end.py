@@ -16,7 +16,7 @@ from deskline.mail import smtpd
 from deskline.mail.models import InboundMessage, Mailbox
 from deskline.mail.models.inbound import MessageStatus
 from deskline.mail.tasks import mail_fetch
-from deskline.testing.mailserver import MailServer, mail_server  # noqa: F401  (the fixture)
+from deskline.testing.mailserver import MailServer
 from deskline.testing.processes import free_port, wait_until
 from deskline.testing.scenario import Helpdesk, build_helpdesk
 from deskline.tickets.models import Comment, Ticket

@@ -142,7 +142,9 @@ def test_when_storing_fails_the_sender_hears_451_and_may_retry(mailbox: Mailbox)
             assert refused.value.smtp_code == 451
             assert InboundMessage.objects.count() == 0
             connection.rset()
-            assert connection.sendmail("zhang.min@example.org", ["help@desk.example"], MESSAGE) == {}
+            assert (
+                connection.sendmail("zhang.min@example.org", ["help@desk.example"], MESSAGE) == {}
+            )
     finally:
         controller.stop()
     assert InboundMessage.objects.get().message_id == "smtp-1@example.org"
