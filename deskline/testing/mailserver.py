@@ -13,16 +13,21 @@ packages to install (`.ci/run` installs them): a mail test never skips silently.
 
 from __future__ import annotations
 
+import http.server
 import imaplib
+import json
 import os
 import pwd
+import secrets
 import shutil
 import signal
 import smtplib
 import socket
 import subprocess
 import tempfile
+import threading
 import time
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -106,6 +111,24 @@ class MailServer:
     users: dict[str, str] = field(default_factory=dict)
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
     relayed: list[str] = field(default_factory=list)  # "domain=host:port"
+    introspection: _IntrospectionServer | None = None  # OAuth 2.0 access tokens Dovecot accepts
+
+    @property
+    def introspection_port(self) -> int:
+        assert self.introspection is not None
+        return int(self.introspection.server_address[1])
+
+    def issue_token(self, user: str) -> str:
+        """A new OAuth 2.0 access token that Dovecot accepts for the user (XOAUTH2)."""
+        assert self.introspection is not None
+        token = secrets.token_urlsafe(24)
+        self.introspection.tokens[token] = self.address(user)
+        return token
+
+    def revoke_token(self, token: str) -> None:
+        """The token expires: Dovecot refuses it from now on."""
+        assert self.introspection is not None
+        self.introspection.tokens.pop(token, None)
 
     host = "127.0.0.1"
 
@@ -233,6 +256,9 @@ class MailServer:
             deadline = time.monotonic() + 15
             while _pid_alive(master_pid) and time.monotonic() < deadline:
                 time.sleep(0.05)
+        if self.introspection is not None:
+            self.introspection.shutdown()
+            self.introspection.server_close()
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
@@ -312,7 +338,7 @@ protocols = imap lmtp
 listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login xoauth2
 mail_location = maildir:~/Maildir
 first_valid_uid = 1
 first_valid_gid = 1
@@ -323,7 +349,13 @@ login_trusted_networks = 127.0.0.0/8
 imap_idle_notify_interval = 1 secs
 passdb {{
   driver = passwd-file
+  mechanisms = plain login
   args = scheme=PLAIN username_format=%u {root}/dovecot/users
+}}
+passdb {{
+  driver = oauth2
+  mechanisms = xoauth2
+  args = {root}/dovecot/oauth2.conf.ext
 }}
 userdb {{
   driver = passwd-file
@@ -366,6 +398,41 @@ protocol lmtp {{
 """
 
 
+def _oauth2_config(server: MailServer) -> str:
+    return f"""\
+introspection_mode = post
+introspection_url = http://127.0.0.1:{server.introspection_port}/introspect
+username_attribute = username
+active_attribute = active
+active_value = true
+"""
+
+
+class _Introspection(http.server.BaseHTTPRequestHandler):
+    """RFC 7662 token introspection for Dovecot: is this access token valid, and whose is it."""
+
+    server: _IntrospectionServer
+
+    def do_POST(self) -> None:  # http.server's hook name
+        length = int(self.headers.get("Content-Length") or 0)
+        form = urllib.parse.parse_qs(self.rfile.read(length).decode())
+        token = (form.get("token") or [""])[0]
+        user = self.server.tokens.get(token)
+        body = json.dumps({"active": "true", "username": user} if user else {"active": "false"})
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+class _IntrospectionServer(http.server.ThreadingHTTPServer):
+    tokens: dict[str, str]
+
+
 def start_mail_server() -> MailServer:
     """Write the configuration into a new temporary folder and start Dovecot, then Postfix."""
     missing = missing_binaries()
@@ -382,8 +449,15 @@ def start_mail_server() -> MailServer:
     # dovecot) must reach their files.
     directory = Path(tempfile.mkdtemp(prefix="deskline-mail-", dir="/tmp"))
     directory.chmod(0o755)
+    introspection = _IntrospectionServer(("127.0.0.1", 0), _Introspection)
+    introspection.tokens = {}
+    threading.Thread(target=introspection.serve_forever, daemon=True).start()
     server = MailServer(
-        directory=directory, smtp_port=_free_port(), imap_port=_free_port(), lmtp_port=_free_port()
+        directory=directory,
+        smtp_port=_free_port(),
+        imap_port=_free_port(),
+        lmtp_port=_free_port(),
+        introspection=introspection,
     )
     try:
         for part in ("postfix", "queue", "dovecot/run", "dovecot/state", "mail"):
@@ -397,6 +471,7 @@ def start_mail_server() -> MailServer:
         mail_user = pwd.getpwnam(MAIL_USER)
         os.chown(directory / "mail", mail_user.pw_uid, mail_user.pw_gid)
 
+        (directory / "dovecot" / "oauth2.conf.ext").write_text(_oauth2_config(server))
         config = directory / "dovecot" / "dovecot.conf"
         config.write_text(_dovecot_config(server))
         dovecot_log = directory / "dovecot.log"
