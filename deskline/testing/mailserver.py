@@ -37,7 +37,7 @@ from pathlib import Path
 import pytest
 
 DOMAIN = "example.test"
-PACKAGES = "postfix dovecot-imapd dovecot-lmtpd"
+PACKAGES = "postfix dovecot-imapd dovecot-lmtpd openssl"
 POSTFIX = "/usr/sbin/postfix"
 DOVECOT = "/usr/sbin/dovecot"
 MAIL_USER = "mail"  # owns the mail files; Dovecot refuses root for mail access
@@ -89,6 +89,7 @@ def _pid_alive(pid: int) -> bool:
 def missing_binaries() -> list[str]:
     """The binaries of the mail server that this machine lacks (empty when all are there)."""
     wanted = [
+        "/usr/bin/openssl",
         POSTFIX,
         "/usr/lib/postfix/sbin/master",
         "/usr/lib/postfix/sbin/lmtp",
@@ -107,11 +108,17 @@ class MailServer:
     smtp_port: int
     imap_port: int
     lmtp_port: int
+    imaps_port: int = 0  # IMAP over TLS; the plain port offers STARTTLS
     domain: str = DOMAIN
     users: dict[str, str] = field(default_factory=dict)
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
     relayed: list[str] = field(default_factory=list)  # "domain=host:port"
     introspection: _IntrospectionServer | None = None  # OAuth 2.0 access tokens Dovecot accepts
+
+    @property
+    def ca_file(self) -> Path:
+        """The certificate of the IMAP server (self-signed): trust it to connect over TLS."""
+        return self.directory / "tls" / "cert.pem"
 
     @property
     def introspection_port(self) -> int:
@@ -336,7 +343,9 @@ log_path = {root}/dovecot.log
 instance_name = deskline-test-{server.imap_port}
 protocols = imap lmtp
 listen = 127.0.0.1
-ssl = no
+ssl = yes
+ssl_cert = <{root}/tls/cert.pem
+ssl_key = <{root}/tls/key.pem
 disable_plaintext_auth = no
 auth_mechanisms = plain login xoauth2
 mail_location = maildir:~/Maildir
@@ -367,7 +376,9 @@ service imap-login {{
     port = {server.imap_port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {server.imaps_port}
+    ssl = yes
   }}
 }}
 service pop3-login {{
@@ -396,6 +407,20 @@ protocol lmtp {{
   auth_username_format = %u
 }}
 """
+
+
+def _self_signed_certificate(directory: Path) -> None:
+    """cert.pem (for 127.0.0.1 and localhost, a day long) and key.pem: the server's identity,
+    which a client trusts only when told to (`MailServer.ca_file`)."""
+    directory.mkdir()
+    command = [
+        "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        "-keyout", str(directory / "key.pem"), "-out", str(directory / "cert.pem"),
+        "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+    ]  # fmt: skip
+    made = subprocess.run(command, capture_output=True, text=True)  # noqa: S603 - fixed argv
+    if made.returncode != 0:
+        raise RuntimeError(f"openssl could not make the test certificate:\n{made.stderr}")
 
 
 def _oauth2_config(server: MailServer) -> str:
@@ -457,6 +482,7 @@ def start_mail_server() -> MailServer:
         smtp_port=_free_port(),
         imap_port=_free_port(),
         lmtp_port=_free_port(),
+        imaps_port=_free_port(),
         introspection=introspection,
     )
     try:
@@ -472,6 +498,7 @@ def start_mail_server() -> MailServer:
         os.chown(directory / "mail", mail_user.pw_uid, mail_user.pw_gid)
 
         (directory / "dovecot" / "oauth2.conf.ext").write_text(_oauth2_config(server))
+        _self_signed_certificate(directory / "tls")
         config = directory / "dovecot" / "dovecot.conf"
         config.write_text(_dovecot_config(server))
         dovecot_log = directory / "dovecot.log"
@@ -484,6 +511,7 @@ def start_mail_server() -> MailServer:
         server.processes.append(dovecot)
         _wait_for(server.imap_port, dovecot, "Dovecot IMAP", dovecot_log)
         _wait_for(server.lmtp_port, dovecot, "Dovecot LMTP", dovecot_log)
+        _wait_for(server.imaps_port, dovecot, "Dovecot IMAPS", dovecot_log)
 
         main, master = _postfix_config(server)
         (directory / "postfix" / "main.cf").write_text(main)

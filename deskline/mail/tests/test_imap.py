@@ -389,3 +389,23 @@ def test_fetch_idle_needs_one_mailbox(mail_server: MailServer) -> None:
     make_mailbox(mail_server, new_user(mail_server))
     with pytest.raises(CommandError, match="--idle watches one mailbox"):
         call_command("mail", "fetch", "--idle")
+
+
+@pytest.mark.parametrize("security", ["tls", "starttls"])
+def test_an_encrypted_connection_checks_the_servers_certificate(
+    mail_server: MailServer, settings: Any, security: str
+) -> None:
+    user = new_user(mail_server)
+    port = mail_server.imaps_port if security == "tls" else mail_server.imap_port
+    mailbox = make_mailbox(mail_server, user, imap_security=security, imap_port=port)
+    deliver(mail_server, user, "Over TLS")
+
+    # The server's certificate is self-signed: not trusted until the CA file names it.
+    settings.DESKLINE_IMAP_CA_FILE = ""
+    refused = imap.mailbox_fetch(mailbox)
+    assert not refused.ok
+    assert refused.error.startswith(f"The TLS connection to 127.0.0.1:{port} failed: ")
+    assert "CERTIFICATE_VERIFY_FAILED" in refused.error
+
+    settings.DESKLINE_IMAP_CA_FILE = str(mail_server.ca_file)
+    assert imap.mailbox_fetch(mailbox) == imap.FetchResult(ok=True, stored=1)
