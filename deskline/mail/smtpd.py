@@ -21,7 +21,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import connection
 
 if TYPE_CHECKING:
     from deskline.mail.models import InboundMessage, Mailbox
@@ -39,17 +39,21 @@ def max_message_bytes() -> int:
 def _mailbox_for(address: str) -> Mailbox | None:
     from deskline.mail.inbound import mailbox_for_recipients
 
-    close_old_connections()
-    mailbox = mailbox_for_recipients([address])
+    try:
+        mailbox = mailbox_for_recipients([address])
+    finally:
+        connection.close()  # the receiver's thread keeps no connection between commands
     return mailbox if mailbox is not None and mailbox.is_active else None
 
 
 def _store(store: Store | None, raw: bytes, recipients: Sequence[str]) -> InboundMessage:
     from deskline.mail.inbound import mailbox_for_recipients, receive
 
-    close_old_connections()
-    mailbox = mailbox_for_recipients(list(recipients))
-    return (store or receive)(raw, mailbox=mailbox, source="smtp", recipients=list(recipients))
+    try:
+        mailbox = mailbox_for_recipients(list(recipients))
+        return (store or receive)(raw, mailbox=mailbox, source="smtp", recipients=list(recipients))
+    finally:
+        connection.close()
 
 
 class DesklineHandler:
