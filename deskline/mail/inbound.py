@@ -17,8 +17,9 @@ What a message becomes, in this order:
 - **Set aside** ("ignored" or "refused", with a reason): a bounce (its failing addresses are
   marked in `BouncingAddress`, which outbound mail skips: `address_bounces`), an automatic reply
   or bulk mail, mail from a mailbox's own address or carrying a Message-ID of Deskline's own (a
-  loop), a sender over the mailbox's hourly limit (not for files an operator ingests), no sender, an unknown sender where the
-  mailbox refuses them, a deactivated account or a system address.
+  loop), a sender over the mailbox's hourly limit (not for files an operator ingests), no
+  sender, an unknown sender where the mailbox refuses them, a deactivated account or a system
+  address.
 - **A comment** on the ticket it answers (`mail.threading`: In-Reply-To and References, then
   "[IT-42]" in the subject) when the sender may read that ticket (`tickets.access.can_view`):
   the reply's text without its quoted history (`parsed.reply_text`), as a public comment by
@@ -88,6 +89,7 @@ from deskline.tickets.actions import (
     ticket_comment,
     ticket_create,
 )
+from deskline.tickets.deliveries import deliveries_held_back
 from deskline.tickets.models import Attachment, Channel, Comment, Ticket
 from deskline.tickets.uploads import kept_only_on_success
 
@@ -190,11 +192,11 @@ def inbound_retry(message: InboundMessage) -> InboundMessage:
     is fixed) or one refused (after the mailbox's settings changed). Ignored and processed
     messages are returned as they are; a message being processed right now is not touched
     twice (its row is locked)."""
-    return _process(
-        message,
-        None,
-        retryable=(MessageStatus.RECEIVED, MessageStatus.FAILED, MessageStatus.REFUSED),
-    )
+    retryable = (MessageStatus.RECEIVED, MessageStatus.FAILED, MessageStatus.REFUSED)
+    current = InboundMessage.objects.select_related("mailbox__desk").get(pk=message.pk)
+    if current.status not in retryable:
+        return current
+    return _process(current, None, retryable=retryable)
 
 
 def inbound_unfinished_process(
@@ -288,9 +290,8 @@ def _store(
     digest = hashlib.sha256(raw).hexdigest()
     message_id = header_message_id(raw)
     key = dedupe_key(message_id, digest)
-    existing = InboundMessage.objects.filter(dedupe_key=key).first()
-    if existing is not None:
-        return existing, False
+    # No look-up first: a message is new far more often than not, and the unique key refuses
+    # the row of one received before (its file is then removed again).
     message = InboundMessage(
         mailbox=mailbox,
         source=source,
@@ -326,67 +327,88 @@ def _read_raw(message: InboundMessage) -> bytes:
 # Processing -----------------------------------------------------------------------------
 
 
+class _ProcessedMeanwhile(Exception):
+    """Another worker finished the message while this one worked on it: roll back."""
+
+
 def _process(
     message: InboundMessage, raw: bytes | None, *, retryable: Sequence[str]
 ) -> InboundMessage:
-    """Process the message once, in one transaction; a failure is recorded, never raised."""
+    """Process the message once, in one transaction; a failure is recorded, never raised.
+
+    The row is written last, by an UPDATE that holds only while its status is still one of
+    `retryable`: of two workers processing the same message (a retry beside a slow receive),
+    the second one's UPDATE waits for the first to commit, then matches nothing, and everything
+    the second made rolls back. Returns the row as it is afterwards.
+    """
     try:
         if raw is None:
             raw = _read_raw(message)
     except Exception as error:  # a file removed or unreadable: kept as failed, visible
         logger.exception("Cannot read the stored message %s", message.pk)
-        _record_failure(message, None, "raw_missing", repr(error))
+        _record_failure(message, None, "raw_missing", repr(error), retryable)
         return InboundMessage.objects.get(pk=message.pk)
     parsed = parse_message(raw)
     try:
         with kept_only_on_success() as uploaded:
-            # The row is locked for the whole transaction: a second worker retrying the same
-            # message waits here, then finds it processed and leaves it.
-            locked = (
-                InboundMessage.objects.select_for_update()
-                .filter(pk=message.pk, status__in=list(retryable))
-                .first()
-            )
-            if locked is None:
-                return InboundMessage.objects.get(pk=message.pk)
-            result = _decide(locked, parsed, uploaded)
-            _record(locked, parsed, result)
+            result = _decide(message, parsed, uploaded)
+            _record(message, parsed, result, retryable)
+    except _ProcessedMeanwhile:
+        return InboundMessage.objects.get(pk=message.pk)
     except DomainError as error:
         logger.warning("Inbound message %s failed: %s (%s)", message.pk, error, error.code)
-        _record_failure(message, parsed, error.code, _domain_error_text(error))
+        _record_failure(message, parsed, error.code, _domain_error_text(error), retryable)
+        return InboundMessage.objects.get(pk=message.pk)
     except Exception as error:  # processing must never take the worker down
         logger.exception("Inbound message %s failed", message.pk)
-        _record_failure(message, parsed, "processing_error", f"{type(error).__name__}: {error}")
-    return InboundMessage.objects.get(pk=message.pk)
+        detail = f"{type(error).__name__}: {error}"
+        _record_failure(message, parsed, "processing_error", detail, retryable)
+        return InboundMessage.objects.get(pk=message.pk)
+    return message
 
 
-def _record(locked: InboundMessage, parsed: ParsedMessage, result: _Result) -> None:
+def _record(
+    message: InboundMessage, parsed: ParsedMessage, result: _Result, retryable: Sequence[str]
+) -> None:
+    """Write the outcome on the row (inside the processing transaction), and on `message`."""
     text = reason_text(result.code)
     if result.detail:
         text = f"{text} {result.detail}".strip()
     if result.notes:
         text = "\n".join([text, *result.notes]).strip()
-    InboundMessage.objects.filter(pk=locked.pk).update(
-        mailbox=locked.mailbox,
-        status=result.status,
-        outcome=result.outcome,
-        reason_code=result.code,
-        reason=text[:REASON_MAX],
-        ticket=result.ticket,
-        comment=result.comment,
-        attempts=F("attempts") + 1,
-        processed_at=now(),
+    values = {
+        "mailbox": message.mailbox,
+        "status": result.status,
+        "outcome": result.outcome,
+        "reason_code": result.code,
+        "reason": text[:REASON_MAX],
+        "ticket": result.ticket,
+        "comment": result.comment,
+        "processed_at": now(),
         **_parsed_facts(parsed),
+    }
+    updated = InboundMessage.objects.filter(pk=message.pk, status__in=list(retryable)).update(
+        attempts=F("attempts") + 1, **values
     )
+    if not updated:
+        raise _ProcessedMeanwhile
+    for name, value in values.items():
+        setattr(message, name, value)
+    message.attempts += 1
 
 
 def _record_failure(
-    message: InboundMessage, parsed: ParsedMessage | None, code: str, detail: str
+    message: InboundMessage,
+    parsed: ParsedMessage | None,
+    code: str,
+    detail: str,
+    retryable: Sequence[str],
 ) -> None:
     base = reason_text(code)
     text = detail if not base or detail.startswith(base) else f"{base} {detail}"
     with transaction.atomic():
-        InboundMessage.objects.filter(pk=message.pk).update(
+        # Not over the outcome of a worker that processed the message meanwhile.
+        InboundMessage.objects.filter(pk=message.pk, status__in=list(retryable)).update(
             status=MessageStatus.FAILED,
             outcome=MessageOutcome.NONE,
             reason_code=code[:50],
@@ -411,7 +433,7 @@ def _domain_error_text(error: DomainError) -> str:
 
 
 def _decide(locked: InboundMessage, parsed: ParsedMessage, uploaded: list[Attachment]) -> _Result:
-    mailbox = locked.mailbox
+    mailbox = locked.mailbox if locked.mailbox_id is not None else None
     if mailbox is None:
         mailbox = mailbox_for_recipients([*locked.recipients, *parsed.to, *parsed.cc])
         locked.mailbox = mailbox
@@ -513,13 +535,15 @@ def _new_ticket(
     comment = None
     if files and not fields:
         # The create action claims files through the form's file fields only; without one they
-        # come with a first comment of the sender.
-        comment = ticket_comment(
-            actor=sender,
-            ticket=ticket,
-            body=str(_FILES_COMMENT),
-            attachment_ids=[item.pk for item in files],
-        )
+        # come with a first comment of the sender. Nobody is e-mailed about that comment (the
+        # agents hear of the new ticket); the workspace still lists it as a reply.
+        with deliveries_held_back():
+            comment = ticket_comment(
+                actor=sender,
+                ticket=ticket,
+                body=str(_FILES_COMMENT),
+                attachment_ids=[item.pk for item in files],
+            )
     return _Result(
         MessageStatus.PROCESSED,
         "attachments_refused" if refused else "",
@@ -551,9 +575,11 @@ def mailbox_request_type(mailbox: Mailbox) -> RequestType | None:
 def _sender(mailbox: Mailbox, address: str, name: str) -> User | _Result:
     """The account that wrote: an existing one by address (any case), else a new customer
     (or a refusal, as the mailbox says)."""
+    # Every door stores addresses lower-cased (`accounts.actions.normalize_email`), and so does
+    # the parser: an exact match is a match in any case.
+    # With the organization, which a new ticket copies from its reporter.
     user = (
-        User.objects.filter(email=address).first()
-        or User.objects.filter(email__iexact=address).first()
+        User.objects.filter(email=address.lower()).select_related("organization").order_by().first()
     )
     if user is not None:
         if user.is_system:
@@ -613,9 +639,9 @@ def _candidates(parsed: ParsedMessage) -> list[Ticket]:
     if by_ids is not None:
         found.append(by_ids)
     key = subject_ticket_key(parsed.subject)
-    if key is not None and (by_key := ticket_with_key(key)) is not None:
-        if all(item.pk != by_key.pk for item in found):
-            found.append(by_key)
+    by_key = ticket_with_key(key) if key is not None else None
+    if by_key is not None and all(item.pk != by_key.pk for item in found):
+        found.append(by_key)
     return found
 
 

@@ -22,8 +22,8 @@ import re
 _LONGEST_HEADER = 400  # a line longer than this is never an attribution or a header field
 
 _ATTRIBUTION_END = re.compile(
-    r"(?:wrote|writes|a écrit|schrieb|escribió|scrisse|написал|写道|寫道|のメッセージ"
-    r"|wrote the following)\s*[:：]?\s*$",
+    r"(?:wrote|writes|a écrit|escribió|scrisse|写道|寫道|のメッセージ|wrote the following"
+    r"|schrieb[^:：]{0,200}|\u043d\u0430\u043f\u0438\u0441\u0430\u043b\w{0,3})\s*[:：]?\s*$",
     re.IGNORECASE,
 )
 _ATTRIBUTION_START = re.compile(
@@ -79,35 +79,35 @@ def strip_quoted(text: str) -> str:
     """`text` without quoted history and signature; the text itself when that would leave
     nothing (a message that only quotes)."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    end = _history_start(lines)
-    kept = [line for line in lines[:end] if not line.lstrip().startswith(">")]
+    kept: list[str] = []
+    for index, line in enumerate(lines):
+        if line.lstrip().startswith(">"):
+            continue
+        stripped = line.strip()
+        if stripped and len(stripped) <= _LONGEST_HEADER:
+            if _is_attribution(lines, index) and _followed_by_quote(lines, index):
+                continue  # "On ... wrote:" over a quote: an answer below it stays (bottom-posting)
+            if _starts_history(lines, index, stripped):
+                break
+        kept.append(line)
     while kept and not kept[-1].strip():
         kept.pop()
     if kept and _DEVICE_FOOTER.match(kept[-1].strip()):
         kept.pop()
-    result = "\n".join(kept).strip("\n")
-    if not result.strip():
-        return text.strip()
-    return result.rstrip()
+    result = "\n".join(kept).strip("\n").rstrip()
+    return result if result.strip() else text.strip()
 
 
-def _history_start(lines: list[str]) -> int:
-    """The index of the first line of quoted history or signature (len(lines) when none)."""
-    for index, line in enumerate(lines):
-        stripped = line.strip()
-        if not stripped or len(stripped) > _LONGEST_HEADER:
-            continue
-        if line.rstrip("\n") in _SIGNATURE or stripped in ("--", "-- "):
-            return index
-        if _SEPARATOR.match(stripped):
-            return index
-        if _UNDERSCORES.match(stripped) and _is_header_block(lines, index + 1):
-            return index
-        if _is_header_block(lines, index):
-            return index
-        if _is_attribution(lines, index):
-            return index
-    return len(lines)
+def _starts_history(lines: list[str], index: int, stripped: str) -> bool:
+    """Whether everything from this line on is history or signature."""
+    return bool(
+        lines[index] in _SIGNATURE
+        or stripped in ("--", "-- ")
+        or _SEPARATOR.match(stripped)
+        or (_UNDERSCORES.match(stripped) and _is_header_block(lines, index + 1))
+        or _is_header_block(lines, index)
+        or _is_attribution(lines, index)
+    )
 
 
 def _is_attribution(lines: list[str], index: int) -> bool:
@@ -132,7 +132,7 @@ def _is_attribution(lines: list[str], index: int) -> bool:
 
 
 def _followed_by_quote(lines: list[str], index: int) -> bool:
-    for following in lines[index + 1 : index + 3]:
+    for following in lines[index + 1 : index + 4]:
         if following.strip():
             return following.lstrip().startswith(">")
     return False

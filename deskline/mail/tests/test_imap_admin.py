@@ -6,17 +6,11 @@ from __future__ import annotations
 import time
 
 import pytest
-from django.contrib import admin
-from django.contrib.messages import get_messages
-from django.contrib.messages.storage.fallback import FallbackStorage
-from django.contrib.sessions.backends.cache import SessionStore
-from django.db.models import QuerySet
-from django.test import RequestFactory
-from django.utils import translation
+from django.urls import reverse
 
 from deskline.accounts.models import Role
-from deskline.mail.admin_actions import test_connection as connection_test
 from deskline.mail.models import InboundMessage, Mailbox
+from deskline.testing.admin_forms import signed_in
 from deskline.testing.factories import make_desk, make_user
 from deskline.testing.mailserver import MailServer
 
@@ -24,14 +18,17 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "Admin-test-pass"
 
 
-def run_action(queryset: QuerySet[Mailbox]) -> list[tuple[str, str]]:
-    request = RequestFactory().post("/admin/mail/mailbox/")
-    request.user = make_user(role=Role.SITE_ADMIN)
-    request.session = SessionStore()
-    request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
-    model_admin = admin.site._registry.get(Mailbox) or admin.ModelAdmin(Mailbox, admin.site)
-    connection_test(model_admin, request, queryset)
-    return [(message.level_tag, message.message) for message in get_messages(request)]
+def run_action(mailboxes: list[Mailbox], language: str = "en") -> list[tuple[str, str]]:
+    """Choose the mailboxes on the admin's mailbox list and run "Test the IMAP connection"."""
+    client = signed_in(make_user(role=Role.SITE_ADMIN))
+    response = client.post(
+        reverse("admin:mail_mailbox_changelist"),
+        {"action": "test_connection", "_selected_action": [m.pk for m in mailboxes]},
+        headers={"accept-language": language},
+        follow=True,
+    )
+    assert response.status_code == 200
+    return [(message.level_tag, message.message) for message in response.context["messages"]]
 
 
 def imap_mailbox(server: MailServer, address: str, secret: str) -> Mailbox:
@@ -61,7 +58,7 @@ def test_the_action_reports_each_mailbox_without_its_secret(mail_server: MailSer
     bad = imap_mailbox(mail_server, f"zz-{address}", "Wrong-Secret-123")
     smtp = Mailbox.objects.create(desk=good.desk, name="Direct", address="direct@desk.example")
 
-    shown = run_action(Mailbox.objects.filter(pk__in=[good.pk, bad.pk, smtp.pk]))
+    shown = run_action([good, bad, smtp])
 
     # In the order of their addresses: admin-..., direct@..., zz-admin-...
     assert shown[0] == ("success", f"{address}: Signed in; the folder INBOX holds 1 message.")
@@ -78,7 +75,6 @@ def test_the_action_speaks_the_admins_language(mail_server: MailServer) -> None:
     address = mail_server.add_user(f"admin-zh-{time.monotonic_ns()}", PASSWORD)
     mailbox = imap_mailbox(mail_server, address, PASSWORD)
 
-    with translation.override("zh-hans"):
-        shown = run_action(Mailbox.objects.filter(pk=mailbox.pk))
+    shown = run_action([mailbox], language="zh-hans")
 
     assert shown == [("success", f"{address}: 已登录；文件夹 INBOX 中有 0 封邮件。")]

@@ -52,6 +52,16 @@ def deliver(mailbox: Mailbox, raw: bytes, **kw: object) -> InboundMessage:
     return receive(raw, mailbox=mailbox, source="file", **kw)  # type: ignore[arg-type]
 
 
+def ticket_of(message: InboundMessage) -> Ticket:
+    assert message.ticket is not None, message.reason
+    return message.ticket
+
+
+def comment_of(message: InboundMessage) -> Comment:
+    assert message.comment is not None, message.reason
+    return message.comment
+
+
 def raised(helpdesk: Helpdesk, mailbox: Mailbox) -> Ticket:
     """Alice's request, raised by mail as <m1@acme.example>."""
     message = deliver(mailbox, mail())
@@ -101,7 +111,7 @@ def test_without_a_request_type_of_its_own_the_desks_first_without_required_fiel
     message = deliver(mailbox, mail())
 
     assert message.status == MessageStatus.PROCESSED
-    assert message.ticket.request_type == helpdesk.password_reset
+    assert ticket_of(message).request_type == helpdesk.password_reset
 
 
 def test_a_second_receive_of_the_same_message_creates_nothing(helpdesk, mailbox):
@@ -136,7 +146,7 @@ def test_the_recipients_choose_the_mailbox_when_none_is_given(helpdesk, mailbox)
     assert mailbox_for_recipients(["nobody@example.com", "HR+urgent@Example.com"]) == hr
     message = receive(mail(to="hr@example.com"), mailbox=None, source="smtp")
     assert message.mailbox == hr
-    assert message.ticket.desk == helpdesk.hr
+    assert ticket_of(message).desk == helpdesk.hr
 
 
 def test_a_message_for_no_mailbox_is_kept_and_refused(helpdesk, mailbox):
@@ -233,9 +243,7 @@ def test_quoted_history_is_left_out_of_a_reply(helpdesk, mailbox):
     assert Comment.objects.get().body == "Thanks, it prints again."
 
 
-def test_a_sender_cannot_comment_on_another_customers_ticket_by_guessing_its_key(
-    helpdesk, mailbox
-):
+def test_a_sender_cannot_comment_on_another_customers_ticket_by_guessing_its_key(helpdesk, mailbox):
     theirs = raised(helpdesk, mailbox)  # Alice's, not shared
     before = Ticket.objects.get(pk=theirs.pk).version
 
@@ -249,19 +257,21 @@ def test_a_sender_cannot_comment_on_another_customers_ticket_by_guessing_its_key
     assert message.reason_code == ""
     assert "may not write on the ticket" in message.reason
     assert message.ticket != theirs
-    assert message.ticket.reporter == helpdesk.carol
-    assert message.ticket.summary == "let me in"
+    assert ticket_of(message).reporter == helpdesk.carol
+    assert ticket_of(message).summary == "let me in"
     assert Comment.objects.filter(ticket=theirs).count() == 0
     assert Ticket.objects.get(pk=theirs.pk).version == before
 
 
 def test_a_sender_cannot_comment_on_a_ticket_of_another_desk_by_its_key(helpdesk, mailbox):
-    hr_ticket = make_ticket(desk=helpdesk.hr, reporter=helpdesk.bob, request_type=helpdesk.onboarding)
+    hr_ticket = make_ticket(
+        desk=helpdesk.hr, reporter=helpdesk.bob, request_type=helpdesk.onboarding
+    )
 
     message = deliver(mailbox, mail(subject=f"[{hr_ticket.key}] hello", message_id="<g@a.example>"))
 
     assert message.outcome == "ticket"
-    assert message.ticket.desk == helpdesk.it
+    assert ticket_of(message).desk == helpdesk.it
     assert Comment.objects.count() == 0
 
 
@@ -274,7 +284,7 @@ def test_an_agent_of_the_desk_may_answer_any_of_its_tickets(helpdesk, mailbox):
              message_id="<li1@deskline.example>", body="Please restart it.\n"),
     )  # fmt: skip
 
-    comment = message.comment
+    comment = comment_of(message)
     assert (comment.ticket, comment.author, comment.is_public) == (ticket, helpdesk.li, True)
 
 
@@ -287,7 +297,7 @@ def test_an_agents_mail_to_the_note_address_is_an_internal_note(helpdesk, mailbo
              message_id="<li2@deskline.example>", body="Toner is out of stock.\n"),
     )  # fmt: skip
 
-    comment = message.comment
+    comment = comment_of(message)
     assert (comment.ticket, comment.author, comment.is_public) == (ticket, helpdesk.li, False)
     assert comment.body == "Toner is out of stock."
 
@@ -300,7 +310,7 @@ def test_a_customers_mail_to_the_note_address_stays_public(helpdesk, mailbox):
         mail(to="it+note@example.com", subject="Re: [IT-1]", message_id="<m7@acme.example>"),
     )
 
-    assert message.comment.is_public is True
+    assert comment_of(message).is_public is True
 
 
 def test_a_note_that_answers_no_ticket_is_refused(helpdesk, mailbox):
@@ -322,7 +332,7 @@ def test_an_unknown_sender_becomes_a_customer(helpdesk, mailbox):
     customer = User.objects.get(email="zhang.min@example.com")
     assert (customer.role, customer.display_name) == (Role.CUSTOMER, "Zhang Min")
     assert not customer.has_usable_password()
-    assert message.ticket.reporter == customer
+    assert ticket_of(message).reporter == customer
 
 
 def test_an_unknown_sender_is_refused_where_the_mailbox_says_so(helpdesk):
@@ -403,9 +413,7 @@ def test_a_sender_over_the_hourly_limit_is_ignored_until_the_hour_has_passed(hel
         return receive(raw, mailbox=mailbox, source="smtp")
 
     with time_machine.travel(start, tick=False):
-        outcomes = [
-            smtp(mail(message_id=f"<flood{n}@acme.example>")).reason_code for n in range(3)
-        ]
+        outcomes = [smtp(mail(message_id=f"<flood{n}@acme.example>")).reason_code for n in range(3)]
         other = smtp(mail(sender="bob@acme.example", message_id="<bob@acme.example>"))
         from_file = deliver(mailbox, mail(message_id="<archive@acme.example>"))
     with time_machine.travel(start + datetime.timedelta(minutes=61), tick=False):
@@ -454,7 +462,7 @@ def test_a_new_tickets_files_come_with_a_first_comment_of_the_sender(helpdesk, m
     assert message.outcome == "ticket"
     assert attachment.ticket == message.ticket
     assert attachment.comment == message.comment
-    assert message.comment.author == helpdesk.alice
+    assert comment_of(message).author == helpdesk.alice
 
 
 def test_a_new_tickets_files_fill_the_request_types_file_field(helpdesk):
@@ -467,14 +475,12 @@ def test_a_new_tickets_files_fill_the_request_types_file_field(helpdesk):
     message = deliver(mailbox, mail(attachments=[("error.png", "image/png", PNG)]))
 
     attachment = Attachment.objects.get()
-    assert message.ticket.fields == {"quote": [attachment.pk]}
+    assert ticket_of(message).fields == {"quote": [attachment.pk]}
     assert (attachment.ticket, attachment.comment) == (message.ticket, None)
     assert message.comment is None
 
 
-def test_a_30_mb_attachment_is_left_out_and_the_rest_still_becomes_the_ticket(
-    helpdesk, mailbox
-):
+def test_a_30_mb_attachment_is_left_out_and_the_rest_still_becomes_the_ticket(helpdesk, mailbox):
     big = b"%PDF-1.4\n" + b"0" * (30 * 1024 * 1024)
 
     message = deliver(
@@ -487,7 +493,7 @@ def test_a_30_mb_attachment_is_left_out_and_the_rest_still_becomes_the_ticket(
     assert "scan.pdf" in message.reason
     assert "larger than the limit" in message.reason
     assert [a.filename for a in Attachment.objects.all()] == ["ok.png"]
-    ticket = message.ticket
+    ticket = ticket_of(message)
     assert ticket.description.startswith("It shows error E42.")
     assert "Not attached: scan.pdf (The file is larger than the limit of 10.0 MB.)" in (
         ticket.description
@@ -532,7 +538,7 @@ def test_a_message_that_makes_processing_fail_is_kept_failed_and_retried_once_fi
     retried = inbound_retry(failed)
 
     assert (retried.status, retried.attempts, retried.reason_code) == ("processed", 2, "")
-    assert retried.ticket.reporter.email == "new.person@example.net"
+    assert ticket_of(retried).reporter.email == "new.person@example.net"
     assert Attachment.objects.get().ticket == retried.ticket
 
 
@@ -580,3 +586,57 @@ def test_a_refused_message_is_processed_on_retry_once_the_mailbox_takes_it(helpd
     Mailbox.objects.filter(pk=mailbox.pk).update(unknown_senders="create")
 
     assert inbound_retry(refused).outcome == "ticket"
+
+
+# Bad input -------------------------------------------------------------------------------
+
+
+def nested(depth: int) -> bytes:
+    inner = mail(message_id="<inner0@acme.example>")
+    for level in range(1, depth + 1):
+        inner = (
+            (
+                f"From: alice@acme.example\r\nTo: it@example.com\r\nSubject: level {level}\r\n"
+                f"Message-ID: <nested{level}@acme.example>\r\nMIME-Version: 1.0\r\n"
+                'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n'
+                "Content-Type: text/plain\r\n\r\nSee attached.\r\n--b\r\n"
+                "Content-Type: message/rfc822\r\n\r\n"
+            ).encode()
+            + inner
+            + b"\r\n--b--\r\n"
+        )
+    return inner
+
+
+@pytest.mark.parametrize(
+    ("raw", "status"),
+    [
+        pytest.param(mail(sender=""), MessageStatus.REFUSED, id="no From"),
+        pytest.param(mail(message_id=None), MessageStatus.PROCESSED, id="no Message-ID"),
+        pytest.param(mail(body="Nul \x00 byte in the text\n"), MessageStatus.PROCESSED, id="NUL"),
+        pytest.param(nested(10), MessageStatus.PROCESSED, id="message/rfc822 ten deep"),
+        pytest.param(
+            mail(headers={"X-Padding": "x" * 100_000}), MessageStatus.PROCESSED, id="100 KB header"
+        ),
+        pytest.param(b"\x00\xff\xfe garbage, no headers at all", MessageStatus.REFUSED, id="junk"),
+        pytest.param(b"", MessageStatus.REFUSED, id="empty"),
+    ],
+)
+def test_bad_input_is_stored_and_processed_or_refused_with_a_reason(mailbox, raw, status):
+    message = deliver(mailbox, raw)
+
+    assert message.status == status, message.reason
+    assert message.attempts == 1
+    if status != MessageStatus.PROCESSED:
+        assert message.reason_code
+        assert message.reason
+    with default_storage.open(message.raw.name, "rb") as stored:
+        assert stored.read() == raw
+
+
+def test_a_nul_byte_never_reaches_the_database(helpdesk, mailbox):
+    message = deliver(mailbox, mail(body="Nul \x00 byte\n", subject="Nul \x00 subject"))
+
+    ticket = ticket_of(message)
+    assert "\x00" not in ticket.description
+    assert "\x00" not in ticket.summary

@@ -13,8 +13,8 @@ from django.core.management.base import CommandError
 from deskline.mail.models import InboundMessage
 from deskline.mail.models.inbound import MessageStatus
 from deskline.mail.tests.mailbuilder import bounce, mail, make_mailbox
-from deskline.testing.scenario import Helpdesk, build_helpdesk
 from deskline.testing.faults import event_writes_failing
+from deskline.testing.scenario import Helpdesk, build_helpdesk
 from deskline.tickets.models import Comment, Ticket
 
 pytestmark = pytest.mark.django_db
@@ -64,9 +64,7 @@ def test_an_mbox_prints_a_line_per_message_and_the_summary(helpdesk, tmp_path):
         "addresses are marked. gone@acme.example",
         "nobody@acme.example ignored no_sender: The message has no sender address.",
     ]
-    assert err.splitlines()[-1] == (
-        "5 messages: 1 tickets, 1 comments, 3 ignored, 0 failed"
-    )
+    assert err.splitlines()[-1] == ("5 messages: 1 tickets, 1 comments, 3 ignored, 0 failed")
     assert Comment.objects.get().body == "Fixed."
 
 

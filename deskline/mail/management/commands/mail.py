@@ -49,7 +49,9 @@ class Command(BaseCommand):
             default=None,
             help="The address of the desk's mailbox to receive as (when it has several).",
         )
-        ingest.add_argument("files", nargs="+", metavar="FILE", help=".eml or mbox files; - is stdin")
+        ingest.add_argument(
+            "files", nargs="+", metavar="FILE", help=".eml or mbox files; - is stdin"
+        )
         retry = sub.add_parser("retry", help="Process unfinished (or failed) messages again.")
         retry.add_argument("--failed", action="store_true", help="Retry failed messages too.")
         retry.add_argument("ids", nargs="*", type=int, metavar="ID", help="Only these messages.")
@@ -98,12 +100,10 @@ class Command(BaseCommand):
     ) -> None:
         count, raws = messages
         shown_at = time.monotonic()
-        done = 0
-        for raw in raws:
+        for done, raw in enumerate(raws, start=1):
             message = receive(raw, mailbox=mailbox, source=MessageSource.FILE)
             self._line(message)
             totals[_kind(message)] += 1
-            done += 1
             if count and time.monotonic() - shown_at >= PROGRESS_EVERY_SECONDS:
                 shown_at = time.monotonic()
                 self.stderr.write(
