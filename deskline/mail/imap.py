@@ -1,11 +1,12 @@
 """The IMAP poller: a mailbox's new messages go to `inbound.receive()`, none lost, none twice.
 
 A poll logs in (LOGIN with a password, or AUTHENTICATE XOAUTH2 with an access token that is
-refreshed from the mailbox's token URL when the server turns it down), SELECTs the folder, and
-fetches every message whose UID is above `imap_last_uid`, oldest first. `imap_last_uid` moves past
-a message only after `receive()` has stored it, so a crash between two messages fetches the rest
-next time and never skips one; fetching one again is harmless because `receive()` is idempotent
-by Message-ID. When the folder's UIDVALIDITY changes, its UIDs mean other messages: the poll
+refreshed from the mailbox's token URL when the server turns it down), opens the folder
+read-only (EXAMINE: messages stay unread), and fetches every message whose UID is above
+`imap_last_uid`, oldest first. `imap_last_uid` moves past a message only after `receive()` has
+stored it, so a crash between two messages fetches the rest next time and never skips one;
+fetching one again is harmless because `receive()` is idempotent by Message-ID. When the
+folder's UIDVALIDITY changes, its UIDs mean other messages: the poll
 starts again from UID 1 (and `receive()` recognises what it already has).
 
 Transport: "tls" is IMAP over TLS (993), "starttls" upgrades a plain connection before logging
@@ -32,9 +33,11 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -259,9 +262,9 @@ def imap_session(mailbox: Mailbox) -> Iterator[imaplib.IMAP4]:
 
 
 def _select(connection: imaplib.IMAP4, folder: str) -> tuple[int, int | None]:
-    """SELECT the folder (read-write, so that a later expunge is possible; nothing is marked):
-    how many messages it holds and its UIDVALIDITY."""
-    status, data = connection.select(_quote(folder))
+    """EXAMINE the folder (read-only: the poller changes nothing on the server): how many
+    messages it holds and its UIDVALIDITY."""
+    status, data = connection.select(_quote(folder), readonly=True)
     if status != "OK":
         raise ImapError(
             _("The folder %(folder)s cannot be opened: %(reason)s")
@@ -404,11 +407,33 @@ def imap_mailboxes() -> list[Mailbox]:
     return list(Mailbox.objects.filter(is_active=True, kind="imap").order_by("pk"))
 
 
+# A mailbox fetched this recently is left alone by the minute job: every worker process runs the
+# job, and `deskline mail fetch --idle` may be watching the mailbox already.
+CLAIM_SECONDS = 30
+
+
+def _claim(mailbox: Mailbox) -> bool:
+    """Take the mailbox's next poll (a conditional UPDATE: one worker wins); False when another
+    worker or a watching `fetch --idle` fetched it within CLAIM_SECONDS."""
+    now = timezone.now()
+    recent = now - timedelta(seconds=CLAIM_SECONDS)
+    claimed = (
+        type(mailbox)
+        .objects.filter(pk=mailbox.pk)
+        .filter(Q(last_fetch_at__isnull=True) | Q(last_fetch_at__lt=recent))
+        .update(last_fetch_at=now)
+    )
+    return claimed == 1
+
+
 def mailboxes_fetch(*, store: Store | None = None) -> list[FetchResult]:
-    """Poll every active IMAP mailbox once (the worker does, every minute). One mailbox's
-    failure, even an unexpected one, is recorded on it and does not stop the others."""
+    """Poll every active IMAP mailbox once (the worker does, every minute), except those fetched
+    in the last CLAIM_SECONDS. One mailbox's failure, even an unexpected one, is recorded on it
+    and does not stop the others."""
     results = []
     for mailbox in imap_mailboxes():
+        if not _claim(mailbox):
+            continue
         try:
             results.append(mailbox_fetch(mailbox, store=store))
         except Exception as error:  # a bug must not stop the other mailboxes or the worker
@@ -508,8 +533,16 @@ def mailbox_watch(
                     if rounds is None or done < rounds:
                         wait_for_mail(connection, timeout=idle_timeout)
                     waited = True
-        except (ImapError, OSError, EOFError, imaplib.IMAP4.error, imaplib.IMAP4.abort) as error:
-            message = str(error) if isinstance(error, ImapError) else _reason(error)
+        except Exception as error:  # recorded, and tried again after poll_interval
+            if isinstance(error, ImapError):
+                message = str(error)
+            elif isinstance(error, (OSError, EOFError, imaplib.IMAP4.error, imaplib.IMAP4.abort)):
+                message = _("The IMAP connection failed: %(reason)s") % {"reason": _reason(error)}
+            else:
+                logger.exception("mailbox %s: fetch stopped", mailbox.pk)
+                message = _("The fetch stopped on an unexpected error: %(reason)s") % {
+                    "reason": type(error).__name__
+                }
             result = FetchResult(ok=False, stored=0, error=message)
             _record(mailbox, ok=False, error=message, count=0)
             if on_result:

@@ -8,12 +8,15 @@ import itertools
 import threading
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from email.message import EmailMessage
 from io import StringIO
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.management import call_command
+from django.utils import timezone
 
 from deskline.mail import imap
 from deskline.mail.inbound import receive
@@ -409,3 +412,20 @@ def test_an_encrypted_connection_checks_the_servers_certificate(
 
     settings.DESKLINE_IMAP_CA_FILE = str(mail_server.ca_file)
     assert imap.mailbox_fetch(mailbox) == imap.FetchResult(ok=True, stored=1)
+
+
+def test_the_minute_job_leaves_a_mailbox_fetched_moments_ago_alone(
+    mail_server: MailServer,
+) -> None:
+    """Every worker process runs the job: the first claims the mailbox, the others skip it."""
+    user = new_user(mail_server)
+    mailbox = make_mailbox(mail_server, user)
+    deliver(mail_server, user, "Claimed once")
+
+    assert imap.mailboxes_fetch() == [imap.FetchResult(ok=True, stored=1)]
+    assert imap.mailboxes_fetch() == []  # another worker, the same minute
+
+    deliver(mail_server, user, "A minute later")
+    with time_machine.travel(timezone.now() + timedelta(minutes=1), tick=True):
+        assert imap.mailboxes_fetch() == [imap.FetchResult(ok=True, stored=1)]
+    assert InboundMessage.objects.filter(mailbox=mailbox).count() == 2
