@@ -36,11 +36,11 @@ browser:
 # The mail tests run Debian's Postfix and Dovecot on loopback (deskline/testing/mailserver.py);
 # install them when missing (`make test`, and so `.ci/run`, does), without Postfix's questions.
 mailserver:
-	@test -x /usr/sbin/postfix -a -x /usr/lib/dovecot/imap -a -x /usr/lib/dovecot/lmtp || { \
+	@test -x /usr/sbin/postfix -a -x /usr/lib/dovecot/imap -a -x /usr/lib/dovecot/lmtp -a -x /usr/bin/openssl || { \
 	  echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections; \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix dovecot-imapd dovecot-lmtpd || \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix dovecot-imapd dovecot-lmtpd openssl || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-	    apt-get install -y -qq postfix dovecot-imapd dovecot-lmtpd; }; }
+	    apt-get install -y -qq postfix dovecot-imapd dovecot-lmtpd openssl; }; }
 
 # Translations are compiled from the committed .po files whenever they change.
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard deskline/locale/*/LC_MESSAGES/django.po))

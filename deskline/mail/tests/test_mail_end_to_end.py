@@ -164,3 +164,18 @@ def test_mail_that_postfix_routes_to_the_smtp_receiver_becomes_a_ticket(
     ticket = Ticket.objects.get()
     assert (ticket.summary, ticket.reporter) == ("Monitor flickers", helpdesk.alice)
     assert InboundMessage.objects.get().source == "smtp"
+
+
+def test_without_postfix_the_mail_server_fails_naming_the_packages(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from deskline.testing import mailserver
+
+    monkeypatch.setattr(mailserver, "POSTFIX", "/nonexistent/sbin/postfix")
+
+    with pytest.raises(mailserver.MailServerMissing) as missing:
+        mailserver.start_mail_server()
+
+    assert "missing: /nonexistent/sbin/postfix" in str(missing.value)
+    assert "apt-get install -y postfix dovecot-imapd dovecot-lmtpd openssl" in str(missing.value)
+    assert "postfix postfix/main_mailer_type select No configuration" in str(missing.value)
