@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: messages assets browser run serve-with-worker test bench lint typecheck migrations-check test-sqlite test-postgres bootstrap clean
+.PHONY: messages assets browser mailserver run serve-with-worker test bench lint typecheck migrations-check test-sqlite test-postgres bootstrap clean
 
 bootstrap: $(STAMP)
 
@@ -32,6 +32,15 @@ browser:
 	@test -x /usr/bin/chromium -a -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc || { \
 	  apt-get install -y -qq chromium fonts-wqy-microhei || \
 	  { apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei; }; }
+
+# The mail tests run Debian's Postfix and Dovecot on loopback (deskline/testing/mailserver.py);
+# install them when missing (`make test`, and so `.ci/run`, does), without Postfix's questions.
+mailserver:
+	@test -x /usr/sbin/postfix -a -x /usr/lib/dovecot/imap -a -x /usr/lib/dovecot/lmtp -a -x /usr/bin/openssl || { \
+	  echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix dovecot-imapd dovecot-lmtpd openssl || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq postfix dovecot-imapd dovecot-lmtpd openssl; }; }
 
 # Translations are compiled from the committed .po files whenever they change.
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard deskline/locale/*/LC_MESSAGES/django.po))
@@ -75,11 +84,11 @@ typecheck: bootstrap
 migrations-check: bootstrap
 	env -u DATABASE_URL $(BIN)/deskline makemigrations --check --dry-run
 
-test-sqlite: bootstrap messages assets browser
+test-sqlite: bootstrap messages assets browser mailserver
 	env -u DATABASE_URL $(BIN)/pytest
 
 # Runs only when DATABASE_URL points at PostgreSQL; .ci/run always sets it.
-test-postgres: bootstrap messages assets browser
+test-postgres: bootstrap messages assets browser mailserver
 	@if [ -n "$$DATABASE_URL" ]; then \
 	  echo "== the suite again on $${DATABASE_URL%%@*}@..."; \
 	  $(BIN)/pytest; \

@@ -378,6 +378,12 @@ EMAIL_TIMEOUT = env_int("DESKLINE_EMAIL_TIMEOUT", 30, minimum=1)
 if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ConfigurationError("Set DESKLINE_EMAIL_USE_TLS or DESKLINE_EMAIL_USE_SSL, not both.")
 
+# Mail in over IMAP (mail/imap.py) and SMTP (`deskline mail smtpd`, mail/smtpd.py).
+DESKLINE_IMAP_TIMEOUT = env_int("DESKLINE_IMAP_TIMEOUT", 60, minimum=1)  # seconds per network wait
+DESKLINE_IMAP_CA_FILE = env_str("DESKLINE_IMAP_CA_FILE", "")  # extra CA certificates (PEM file)
+DESKLINE_SMTPD_MAX_BYTES = env_int("DESKLINE_SMTPD_MAX_BYTES", 40 * 1024 * 1024, minimum=1024)
+DESKLINE_SMTPD_HOSTNAME = env_str("DESKLINE_SMTPD_HOSTNAME", "")  # EHLO name; "" = this host's
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -31,6 +31,7 @@ from deskline.core.downloads import file_response
 from deskline.core.errors import NotFound
 from deskline.desks.admin_scope import DeskScopedAccess, not_found
 from deskline.desks.models import RequestType
+from deskline.mail.admin_actions import test_connection
 from deskline.mail.inbound import inbound_retry, reason_text
 from deskline.mail.models import BouncingAddress, InboundMessage, Mailbox, OutboundEmail
 from deskline.mail.models.inbound import ImapSecurity, MailboxKind, MessageStatus
@@ -150,6 +151,7 @@ class MailboxForm(forms.ModelForm[Mailbox]):
 @admin.register(Mailbox)
 class MailboxAdmin(DeskScopedAccess, admin.ModelAdmin[Mailbox]):
     form = MailboxForm
+    actions = (test_connection,)  # mail/admin_actions.py (part "server")
     list_display = ("address", "name", "desk", "kind", "is_active", "last_fetch_at",
                     "last_fetch_ok")  # fmt: skip
     list_filter = ("kind", "is_active")

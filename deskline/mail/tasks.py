@@ -5,6 +5,7 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from deskline.mail.imap import mailboxes_fetch
 from deskline.mail.models import EmailStatus
 from deskline.mail.sending import outbound_due, outbound_send
 
@@ -32,3 +33,11 @@ def inbound_unfinished() -> None:
     from deskline.mail.inbound import inbound_unfinished_process
 
     inbound_unfinished_process()
+
+
+@db_periodic_task(crontab(minute="*"), name="mail_fetch")
+def mail_fetch() -> None:
+    """Every minute: fetch the new messages of every active IMAP mailbox into tickets. Every
+    worker runs it; each mailbox is claimed by one (`imap.mailboxes_fetch`). A poll records its
+    outcome on the mailbox and never raises."""
+    mailboxes_fetch()

@@ -1,4 +1,4 @@
-"""`deskline mail ingest|retry`: mail in from the command line (subcommands; more may join).
+"""`deskline mail ingest|retry|smtpd|fetch`: mail in from the command line.
 
 `ingest --desk KEY [--mailbox ADDRESS] FILE...` feeds .eml files and mbox files (a file whose
 first line starts with "From ") through the same pipeline as a mailbox (`mail.inbound.receive`,
@@ -12,6 +12,8 @@ imported; the workspace still lists the notifications).
 
 `retry [--failed] [ID...]` processes again the messages a crash left "received" (with
 `--failed`, the failed ones too; with ids, exactly those), printing the same lines.
+
+`smtpd` (the SMTP receiver) and `fetch` (the IMAP poller): see `mail/server_commands.py`.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from django.utils.translation import gettext as _
 from deskline.mail.inbound import describe, inbound_retry, inbound_unfinished_process, receive
 from deskline.mail.models import InboundMessage, Mailbox
 from deskline.mail.models.inbound import MessageSource, MessageStatus
+from deskline.mail.server_commands import add_server_subcommands, handle_fetch, handle_smtpd
 from deskline.tickets.deliveries import deliveries_held_back
 
 PROGRESS_EVERY_SECONDS = 2.0
@@ -61,6 +64,7 @@ class Command(BaseCommand):
         retry = sub.add_parser("retry", help="Process unfinished (or failed) messages again.")
         retry.add_argument("--failed", action="store_true", help="Retry failed messages too.")
         retry.add_argument("ids", nargs="*", type=int, metavar="ID", help="Only these messages.")
+        add_server_subcommands(sub)  # smtpd, fetch (mail/server_commands.py)
 
     def handle(self, *args: Any, **options: Any) -> None:
         subcommand = options["subcommand"]
@@ -70,6 +74,10 @@ class Command(BaseCommand):
                 self._ingest(options["desk"], options["mailbox"], options["files"])
         elif subcommand == "retry":
             self._retry(options["failed"], options["ids"])
+        elif subcommand == "smtpd":
+            handle_smtpd(options, self.stdout)
+        elif subcommand == "fetch" and handle_fetch(options, self.stdout):
+            sys.exit(1)
 
     # ingest ------------------------------------------------------------------------------
 
