@@ -179,3 +179,77 @@ def test_without_postfix_the_mail_server_fails_naming_the_packages(
     assert "missing: /nonexistent/sbin/postfix" in str(missing.value)
     assert "apt-get install -y postfix dovecot-imapd dovecot-lmtpd openssl" in str(missing.value)
     assert "postfix postfix/main_mailer_type select No configuration" in str(missing.value)
+
+
+def _inbox(server: MailServer, user: str, password: str) -> list[EmailMessage]:
+    """Every message in the user's INBOX, read over IMAP as their mail program would."""
+    import email
+    import email.policy
+    import imaplib
+
+    with imaplib.IMAP4(server.host, server.imap_port, timeout=10) as client:
+        client.login(server.address(user), password)
+        client.select("INBOX", readonly=True)
+        _status, found = client.uid("SEARCH", "ALL")
+        messages = []
+        for uid in found[0].split():
+            _status, data = client.uid("FETCH", uid, "(BODY.PEEK[])")
+            raw = next(part[1] for part in data if isinstance(part, tuple))
+            parsed = email.message_from_bytes(raw, policy=email.policy.default)
+            messages.append(parsed)  # type: ignore[arg-type]
+        return messages
+
+
+def _text(message: EmailMessage) -> str:
+    part = message.get_body(preferencelist=("plain",))
+    return part.get_content() if part is not None else ""
+
+
+def test_the_agents_reply_reaches_the_customers_inbox_and_her_answer_threads_back(
+    mail_server: MailServer,
+    mailbox: Mailbox,
+    helpdesk: Helpdesk,
+    settings,
+    django_capture_on_commit_callbacks,
+) -> None:
+    # Deskline sends through the same Postfix, which delivers to the customer's Dovecot inbox.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = mail_server.host, mail_server.smtp_port
+    customer = f"bob-{time.monotonic_ns()}"
+    address = mail_server.add_user(customer, "bob-Imap-pass")
+    first = customer_mail(mailbox.address, "Laptop will not charge", "The light stays off.\n")
+    first.replace_header("From", f"Bob <{address}>")
+    send_and_wait(mail_server, mailbox, first)
+    with django_capture_on_commit_callbacks(execute=True):
+        mail_fetch.call_local()
+    ticket = Ticket.objects.get()
+    assert ticket.reporter.email == address  # an unknown sender became a customer
+
+    with django_capture_on_commit_callbacks(execute=True):
+        from deskline.tickets.actions import ticket_comment
+
+        ticket_comment(actor=helpdesk.li, ticket=ticket, body="Try the other power supply.")
+    mail_server.wait_for_delivery(customer, 2)  # "request received", then the reply
+
+    inbox = _inbox(mail_server, customer, "bob-Imap-pass")
+    (answer,) = [m for m in inbox if "Try the other power supply." in _text(m)]
+    assert f"[{ticket.key}]" in answer["Subject"]
+    assert mailbox.address in answer["Reply-To"]
+
+    # Bob answers from his mail program: "Re:" and the In-Reply-To of the mail he got.
+    reply = customer_mail(
+        mailbox.address,
+        f"Re: {answer['Subject']}",
+        f"That worked.\n\nOn Friday, IT <{mailbox.address}> wrote:\n"
+        "> Try the other power supply.\n",
+        In_Reply_To=answer["Message-ID"],
+        References=answer["Message-ID"],
+    )
+    reply.replace_header("From", f"Bob <{address}>")
+    send_and_wait(mail_server, mailbox, reply)
+    with django_capture_on_commit_callbacks(execute=True):
+        next_minute(mail_fetch.call_local)
+
+    assert Ticket.objects.count() == 1
+    (answered,) = Comment.objects.filter(ticket=ticket, author=ticket.reporter)
+    assert (answered.body, answered.is_public) == ("That worked.", True)
