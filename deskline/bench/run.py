@@ -5,7 +5,8 @@ BENCH_SERVERS (granian; also gunicorn, uvicorn when installed), BENCH_ROWS (crea
 search,queue,ticketpage, articles: API article search, articles1: the same at concurrency 1,
 suggest: help-center suggestions while typing, publish: publish-to-searchable in-process;
 clock: the SLA clock's 1,000,000 business_seconds_between, in-process, no server; relevance:
-search quality on the Debian FAQ, deskline/bench/relevance.py),
+search quality on the Debian FAQ, deskline/bench/relevance.py; ingest: `deskline mail ingest`
+of 10,000 .eml files, deskline/bench/mail.py),
 BENCH_WORKERS (2),
 BENCH_CONCURRENCY (8), BENCH_SECONDS (20, the time bound of a row), BENCH_REQUESTS (a number to
 bound every row; by default each row has its own), BENCH_ROUNDS (1; more alternate the servers),
@@ -174,6 +175,20 @@ def bench_server(scratch: Scratch, server_name: str, rows: list[Row]) -> list[st
     return lines
 
 
+def _ingest_table() -> list[str]:
+    """Mail in's row (deskline/bench/mail.py), in a process of its own: its own scratch
+    databases, as many as BENCH_DATABASES names."""
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-m", "deskline.bench.mail"], capture_output=True, text=True
+    )
+    lines = done.stdout.rstrip("\n").splitlines()
+    if done.returncode not in (0, 1) or not lines:
+        lines.append(f"mail ingest failed: {done.stderr.strip()[-500:]}")
+    return lines
+
+
 def main() -> int:
     """Run the bench as configured by the environment; non-zero when any request failed."""
     tickets = _env_int("BENCH_TICKETS", 100_000)
@@ -181,7 +196,8 @@ def main() -> int:
     databases = _env_list("BENCH_DATABASES", "sqlite,postgres")
     servers = _env_list("BENCH_SERVERS", "granian")
     wanted = _env_list(
-        "BENCH_ROWS", ",".join([*(row.key for row in ROWS), "publish", "clock", "relevance"])
+        "BENCH_ROWS",
+        ",".join([*(row.key for row in ROWS), "publish", "clock", "relevance", "ingest"]),
     )
     rows = [row for row in ROWS if row.key in wanted]
     tables: list[list[str]] = []
@@ -191,6 +207,10 @@ def main() -> int:
             print("\n".join(tables[-1]), flush=True)
     if "relevance" in wanted:
         tables.append(relevance_bench.table())
+        if rows:
+            print("\n".join(tables[-1]), flush=True)
+    if "ingest" in wanted:
+        tables.append(_ingest_table())
         if rows:
             print("\n".join(tables[-1]), flush=True)
     if not rows and "publish" not in wanted:
