@@ -196,7 +196,7 @@ def _inbox(server: MailServer, user: str, password: str) -> list[EmailMessage]:
             _status, data = client.uid("FETCH", uid, "(BODY.PEEK[])")
             raw = next(part[1] for part in data if isinstance(part, tuple))
             parsed = email.message_from_bytes(raw, policy=email.policy.default)
-            messages.append(parsed)  # type: ignore[arg-type]
+            messages.append(parsed)
         return messages
 
 
