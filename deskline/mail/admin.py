@@ -10,7 +10,6 @@ and a "retry" action (`mail.inbound.inbound_retry`).
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +31,7 @@ from deskline.core.errors import NotFound
 from deskline.desks.admin_scope import DeskScopedAccess, not_found
 from deskline.desks.models import RequestType
 from deskline.mail.admin_actions import test_connection
+from deskline.mail.imap import is_loopback
 from deskline.mail.inbound import inbound_retry, reason_text
 from deskline.mail.models import BouncingAddress, InboundMessage, Mailbox, OutboundEmail
 from deskline.mail.models.inbound import ImapSecurity, MailboxKind, MessageStatus
@@ -43,45 +43,26 @@ SECRETS = {
     "oauth2_refresh_token": "new_oauth2_refresh_token",
 }
 _KEEP = _("Leave empty to keep the stored value; it is never shown.")
-LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
 
 
-def is_loopback_host(host: str) -> bool:
-    """True for a host name or address that can only be this machine."""
-    name = (host or "").strip().strip("[]").lower()
-    if name in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
+def _secret_field(label: Any) -> forms.CharField:
+    """A write-only secret: typed in, never rendered back (empty keeps the stored one)."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_KEEP,
+    )
 
 
 class MailboxForm(forms.ModelForm[Mailbox]):
     oauth2_token_url = forms.URLField(
         label=_("OAuth 2.0 token URL"), required=False, assume_scheme="https"
     )
-    new_imap_secret = forms.CharField(
-        label=_("IMAP password or access token"),
-        required=False,
-        strip=False,
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-        help_text=_KEEP,
-    )
-    new_oauth2_client_secret = forms.CharField(
-        label=_("OAuth 2.0 client secret"),
-        required=False,
-        strip=False,
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-        help_text=_KEEP,
-    )
-    new_oauth2_refresh_token = forms.CharField(
-        label=_("OAuth 2.0 refresh token"),
-        required=False,
-        strip=False,
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-        help_text=_KEEP,
-    )
+    new_imap_secret = _secret_field(_("IMAP password or access token"))
+    new_oauth2_client_secret = _secret_field(_("OAuth 2.0 client secret"))
+    new_oauth2_refresh_token = _secret_field(_("OAuth 2.0 refresh token"))
     clear_secrets = forms.BooleanField(
         label=_("Remove the stored secrets"),
         required=False,
@@ -127,7 +108,7 @@ class MailboxForm(forms.ModelForm[Mailbox]):
             host = str(cleaned.get("imap_host") or "")
             if not host.strip():
                 self.add_error("imap_host", gettext("Give the IMAP server's host name."))
-            elif cleaned.get("imap_security") == ImapSecurity.NONE and not is_loopback_host(host):
+            elif cleaned.get("imap_security") == ImapSecurity.NONE and not is_loopback(host):
                 self.add_error(
                     "imap_security",
                     gettext("Mail is read without encryption only from this machine (loopback)."),

@@ -68,11 +68,13 @@ class FetchResult:
 
 
 def is_loopback(host: str) -> bool:
-    """Whether `host` names this machine (an unencrypted connection never leaves it)."""
-    if host.lower() in {"localhost", "localhost.localdomain"}:
+    """Whether `host` (a name or an address) names this machine: an unencrypted connection to
+    it never leaves it. The mailbox form refuses plain IMAP to any other host by it too."""
+    name = (host or "").strip().strip("[]").lower()
+    if name in {"localhost", "localhost.localdomain"}:
         return True
     try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
+        return ipaddress.ip_address(name).is_loopback
     except ValueError:
         return False
 
